@@ -1,0 +1,57 @@
+"""Which hat a user wears in Brugwijzer: it decides navigation and the home page."""
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import Membership
+
+ROLE_LABELS = {
+    "school": _("School coordinator"),
+    "organisation": _("Welfare worker"),
+    "clb": _("CLB staff"),
+    "bridge_figure": _("Bridge figure"),
+    "municipality": _("Local government"),
+    "moderator": _("Moderator"),
+    "visitor": _("Visitor"),
+}
+
+
+@dataclass(frozen=True)
+class Role:
+    kind: str
+    membership: Membership | None = None
+    pending: bool = False
+
+    @property
+    def label(self) -> str:
+        return str(ROLE_LABELS[self.kind])
+
+    @property
+    def entity(self):
+        return self.membership.entity if self.membership else None
+
+
+def role_for(user) -> Role:
+    """The role of an authenticated user; a visitor when they have no approved place yet."""
+    if not user.is_authenticated:
+        return Role("visitor")
+    membership = (
+        Membership.objects.live()
+        .select_related("school", "organisation", "clb", "municipality")
+        .filter(user=user)
+        .first()
+    )
+    if hasattr(user, "bridge_figure"):
+        return Role("bridge_figure", membership)
+    if membership and membership.is_approved:
+        return Role(membership.kind, membership)
+    if user.is_moderator:
+        return Role("moderator", membership)
+    return Role("visitor", membership, pending=membership is not None)
+
+
+def current_role(request: HttpRequest):
+    return SimpleLazyObject(lambda: role_for(request.user))

@@ -1,0 +1,72 @@
+"""Shared fixtures: reference data on every test database, factories and personas."""
+
+import pytest
+from pytest_django.plugin import blocking_manager_key
+
+from portal.reference import load_reference_data
+from tests import factories
+
+TRANSACTIONAL = {"transactional_db", "live_server"}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        load_reference_data()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test flushes every table; put the reference data back for the next test."""
+    result = yield
+    if TRANSACTIONAL & set(getattr(item, "fixturenames", ())):
+        with item.config.stash[blocking_manager_key].unblock():
+            load_reference_data()
+    return result
+
+
+@pytest.fixture
+def school(db):
+    return factories.SchoolFactory()
+
+
+@pytest.fixture
+def organisation(db):
+    return factories.OrganisationFactory()
+
+
+@pytest.fixture
+def school_coordinator(db, school):
+    return factories.member_of(school=school, role="admin", email="coordinator@school.test")
+
+
+@pytest.fixture
+def welfare_worker(db, organisation):
+    return factories.member_of(organisation=organisation, role="admin", email="worker@welzijn.test")
+
+
+@pytest.fixture
+def clb_broker(db):
+    return factories.member_of(clb=factories.CLBFactory(), role="member", email="broker@clb.test")
+
+
+@pytest.fixture
+def bridge_figure(db, school):
+    figure = factories.BridgeFigureFactory(user__email="brugfiguur@gemeente.test")
+    figure.schools.add(school)
+    return figure.user
+
+
+@pytest.fixture
+def local_government(db):
+    return factories.member_of(municipality=factories.municipality(), role="member", email="beleid@gemeente.test")
+
+
+@pytest.fixture
+def outsider(db):
+    return factories.member_of(organisation=factories.OrganisationFactory(), role="admin", email="outsider@elders.test")
+
+
+@pytest.fixture
+def moderator(db):
+    return factories.UserFactory(email="moderator@brugwijzer.test", is_moderator=True)
