@@ -1,7 +1,7 @@
 """Brugwijzer settings: one module, every deployment difference comes from the environment.
 
-Invalid values fail at start (django-environ raises on a malformed DATABASE_URL or boolean,
-and we refuse to run without a real SECRET_KEY when DEBUG is off).
+Invalid values fail at start with a message that names the variable (a boolean that is not
+one, a database that is not PostgreSQL or SQLite, a missing SECRET_KEY when DEBUG is off).
 """
 
 import sys
@@ -18,9 +18,30 @@ env = environ.Env()
 if (BASE_DIR / ".env").exists():
     environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
-DEBUG = env.bool("DEBUG", default=False)
+_TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off", ""}
+
+
+def env_bool(name: str, default: bool) -> bool:
+    """Strict: 'maybe' is an error, not False."""
+    raw = env.str(name, default=str(int(default))).strip().lower()
+    if raw in _TRUE:
+        return True
+    if raw in _FALSE:
+        return False
+    raise ImproperlyConfigured(f"{name} must be a boolean (1/0, true/false, yes/no, on/off), not {raw!r}.")
+
+
+def env_int(name: str, default: int) -> int:
+    raw = env.str(name, default=str(default)).strip()
+    try:
+        return int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}.") from None
+
+
+DEBUG = env_bool("DEBUG", default=False)
 # The test run (pytest) gets relaxed rate limits and plain static storage, never DEBUG.
-TESTING = env.bool("BRUGWIJZER_TESTING", default=False) or "pytest" in sys.modules
+TESTING = env_bool("BRUGWIJZER_TESTING", default=False) or "pytest" in sys.modules
 
 _DEV_SECRET = "dev-only-insecure-key-never-use-in-production-brugwijzer"
 SECRET_KEY = env.str("SECRET_KEY", default="")
@@ -94,9 +115,14 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+try:
+    DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+except (ImproperlyConfigured, KeyError, ValueError) as error:
+    raise ImproperlyConfigured(f"DATABASE_URL is not a database URL this portal can use: {error}") from None
+if DATABASES["default"]["ENGINE"] not in ("django.db.backends.postgresql", "django.db.backends.sqlite3"):
+    raise ImproperlyConfigured("DATABASE_URL must point to PostgreSQL (postgres://…) or SQLite (sqlite:///…).")
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", default=0)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"init_command": "PRAGMA foreign_keys=ON; PRAGMA journal_mode=WAL;", "timeout": 20}
@@ -111,6 +137,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+if TESTING:
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
@@ -139,7 +168,10 @@ LOGIN_URL = "account_login"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Brugwijzer <noreply@brugwijzer.localhost>")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 _email_url = env.str("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")
-_email = environ.Env.email_url_config(_email_url)
+try:
+    _email = environ.Env.email_url_config(_email_url)
+except (KeyError, ValueError) as error:
+    raise ImproperlyConfigured(f"EMAIL_URL is not an e-mail URL (smtp://, smtp+tls://, consolemail://): {error}") from None
 _smtp_options = {
     "host": _email.get("EMAIL_HOST", "localhost"),
     "port": _email.get("EMAIL_PORT", 25),
@@ -205,12 +237,12 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 if not DEBUG and not TESTING:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
@@ -223,4 +255,4 @@ LOGGING = {
 
 # --- Brugwijzer -----------------------------------------------------------------------------
 BRUGWIJZER_DEMO_PASSWORD = "brugwijzer-demo"
-OFFER_STALE_AFTER_DAYS = env.int("OFFER_STALE_AFTER_DAYS", default=365)
+OFFER_STALE_AFTER_DAYS = env_int("OFFER_STALE_AFTER_DAYS", default=365)

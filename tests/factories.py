@@ -31,10 +31,11 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "portal.User"
         django_get_or_create = ("email",)
+        skip_postgeneration_save = True
 
     email = factory.Sequence(lambda n: f"user{n}@example.test")
     full_name = factory.Faker("name", locale="nl_BE")
-    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+    password = factory.django.Password(PASSWORD)
 
     @factory.post_generation
     def verified_email(obj, create, extracted, **kwargs):

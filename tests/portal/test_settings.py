@@ -1,0 +1,58 @@
+"""Settings come from the environment, and a wrong value stops the start with a clear message."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PROBE = (
+    "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'portal.settings'; django.setup();"
+    "from django.conf import settings as s;"
+    "print(s.DEBUG, s.DATABASES['default']['ENGINE'], s.MAILERS['default']['BACKEND'], s.ALLOWED_HOSTS)"
+)
+
+
+def start(**environ: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "EMAIL_URL"}}
+    env.update(environ)
+    return subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, env=env, capture_output=True, text=True)
+
+
+def test_development_defaults_to_sqlite_and_console_mail():
+    result = start(DEBUG="1")
+    assert result.returncode == 0, result.stderr
+    assert "True django.db.backends.sqlite3 django.core.mail.backends.console.EmailBackend" in result.stdout
+
+
+def test_production_reads_database_mail_and_hosts_from_the_environment():
+    result = start(
+        DEBUG="0",
+        SECRET_KEY="s3cret-for-this-test",
+        DATABASE_URL="postgres://brugwijzer@db.example:5432/brugwijzer",
+        EMAIL_URL="smtp+tls://user:pass@smtp.example.be:587",
+        ALLOWED_HOSTS="brugwijzer.example.be",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "False django.db.backends.postgresql django.core.mail.backends.smtp.EmailBackend" in result.stdout
+    assert "['brugwijzer.example.be']" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("environ", "message"),
+    [
+        ({"DEBUG": "0"}, "SECRET_KEY is not set"),
+        ({"DEBUG": "maybe"}, "DEBUG must be a boolean"),
+        ({"DEBUG": "1", "DATABASE_URL": "mysql://u@h/db"}, "DATABASE_URL must point to PostgreSQL"),
+        ({"DEBUG": "1", "CSRF_TRUSTED_ORIGINS": "brugwijzer.example.be"}, "CSRF_TRUSTED_ORIGINS entries need a scheme"),
+        ({"DEBUG": "1", "EMAIL_URL": "pigeon://coo"}, "mail"),
+        ({"DEBUG": "1", "CONN_MAX_AGE": "forever"}, "CONN_MAX_AGE must be a whole number"),
+    ],
+)
+def test_an_invalid_value_stops_the_start_with_a_message(environ, message):
+    result = start(**environ)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert message in result.stderr
