@@ -171,7 +171,7 @@ _email_url = env.str("EMAIL_URL", default="consolemail://" if DEBUG else "smtp:/
 try:
     _email = environ.Env.email_url_config(_email_url)
 except (KeyError, ValueError) as error:
-    raise ImproperlyConfigured(f"EMAIL_URL is not an e-mail URL (smtp://, smtp+tls://, consolemail://): {error}") from None
+    raise ImproperlyConfigured(f"EMAIL_URL is not an e-mail URL (smtp://, consolemail://): {error}") from None
 _smtp_options = {
     "host": _email.get("EMAIL_HOST", "localhost"),
     "port": _email.get("EMAIL_PORT", 25),
