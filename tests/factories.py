@@ -43,9 +43,7 @@ class UserFactory(factory.django.DjangoModelFactory):
         if create:
             from allauth.account.models import EmailAddress
 
-            EmailAddress.objects.get_or_create(
-                user=obj, email=obj.email, defaults={"verified": True, "primary": True}
-            )
+            EmailAddress.objects.get_or_create(user=obj, email=obj.email, defaults={"verified": True, "primary": True})
 
 
 class SchoolFactory(factory.django.DjangoModelFactory):
@@ -160,8 +158,9 @@ class BridgeFigureFactory(factory.django.DjangoModelFactory):
         model = BridgeFigure
 
     user = factory.SubFactory(UserFactory)
-    employer = factory.SubFactory(OrganisationFactory, kind=factory.LazyFunction(
-        lambda: OrganisationKind.objects.get(slug="ocmw")))
+    employer = factory.SubFactory(
+        OrganisationFactory, kind=factory.LazyFunction(lambda: OrganisationKind.objects.get(slug="ocmw"))
+    )
 
 
 class MatchRequestFactory(factory.django.DjangoModelFactory):
