@@ -254,5 +254,7 @@ LOGGING = {
 }
 
 # --- Brugwijzer -----------------------------------------------------------------------------
+# Absolute links in e-mails (a task has no request to build them from).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 BRUGWIJZER_DEMO_PASSWORD = "brugwijzer-demo"
 OFFER_STALE_AFTER_DAYS = env_int("OFFER_STALE_AFTER_DAYS", default=365)

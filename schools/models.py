@@ -20,6 +20,9 @@ class SchoolQuerySet(models.QuerySet):
     def verified(self):
         return self.filter(verified_at__isnull=False)
 
+    def awaiting_verification(self):
+        return self.filter(verified_at__isnull=True, declined_at__isnull=True)
+
 
 class School(models.Model):
     name = models.CharField(_("name"), max_length=200)
@@ -52,6 +55,16 @@ class School(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("verified by"),
+    )
+    declined_at = models.DateTimeField(_("declined at"), null=True, blank=True)
+    decline_reason = models.TextField(_("reason for declining"), blank=True)
+    registered_by = models.ForeignKey(
+        "portal.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registered by"),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

@@ -36,6 +36,9 @@ class OrganisationQuerySet(models.QuerySet):
     def verified(self):
         return self.filter(verified_at__isnull=False)
 
+    def awaiting_verification(self):
+        return self.filter(verified_at__isnull=True, declined_at__isnull=True)
+
 
 class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=200)
@@ -61,6 +64,16 @@ class Organisation(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("verified by"),
+    )
+    declined_at = models.DateTimeField(_("declined at"), null=True, blank=True)
+    decline_reason = models.TextField(_("reason for declining"), blank=True)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registered by"),
     )
     external_id = models.CharField(_("external id"), max_length=100, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -252,3 +265,51 @@ class Offer(models.Model):
         if self.last_confirmed is None:
             return True
         return (timezone.localdate() - self.last_confirmed).days > settings.OFFER_STALE_AFTER_DAYS
+
+
+class CorrectionStatus(models.TextChoices):
+    OPEN = "open", _("open")
+    APPLIED = "applied", _("applied")
+    DISMISSED = "dismissed", _("dismissed")
+
+
+class OfferCorrection(models.Model):
+    """A professional's suggestion that something about an offer is wrong or out of date."""
+
+    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="corrections", verbose_name=_("offer"))
+    suggested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("suggested by"),
+    )
+    message = models.TextField(_("what is not correct"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=CorrectionStatus.choices, default=CorrectionStatus.OPEN
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("suggested at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("suggested correction")
+        verbose_name_plural = _("suggested corrections")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["offer", "status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=CorrectionStatus.values), name="offercorrection_status_valid"
+            ),
+            models.CheckConstraint(condition=~Q(message=""), name="offercorrection_message_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.offer}: {self.message[:60]}"
