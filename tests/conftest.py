@@ -70,3 +70,10 @@ def outsider(db):
 @pytest.fixture
 def moderator(db):
     return factories.UserFactory(email="moderator@brugwijzer.test", is_moderator=True)
+
+
+@pytest.fixture
+def en_client(client):
+    """A client that asks for the English interface: tests that read interface text use it."""
+    client.cookies["django_language"] = "en"
+    return client
