@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from families import help_views
 
 app_name = "help"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", help_views.index, name="index"),
+]

@@ -8,6 +8,17 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+# Both coordinates or neither. The isnull=False terms matter: a CHECK that evaluates to NULL
+# (as `longitude >= -180` does for a NULL longitude) passes in SQL.
+COORDINATES_VALID = Q(latitude__isnull=True, longitude__isnull=True) | Q(
+    latitude__isnull=False,
+    longitude__isnull=False,
+    latitude__gte=-90,
+    latitude__lte=90,
+    longitude__gte=-180,
+    longitude__lte=180,
+)
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -95,11 +106,7 @@ class Municipality(models.Model):
         indexes = [models.Index(fields=["region", "name_nl"]), models.Index(fields=["province_code"])]
         constraints = [
             models.CheckConstraint(condition=Q(nis_code__regex=r"^[0-9]{5}$"), name="municipality_nis_code_5_digits"),
-            models.CheckConstraint(
-                condition=Q(latitude__isnull=True, longitude__isnull=True)
-                | Q(latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180),
-                name="municipality_coordinates_valid",
-            ),
+            models.CheckConstraint(condition=COORDINATES_VALID, name="municipality_coordinates_valid"),
         ]
 
     def __str__(self) -> str:

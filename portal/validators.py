@@ -5,10 +5,19 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+KBO_WRITTEN = re.compile(r"(?:BE)?[\d .]+", re.IGNORECASE)
+
 
 def normalise_kbo(value: str) -> str:
-    """Digits only: '0123.456.749' and 'BE 0123 456 749' both become '0123456749'."""
-    digits = re.sub(r"\D", "", value or "")
+    """Digits only: '0123.456.749' and 'BE 0123 456 749' both become '0123456749'.
+
+    Only digits, spaces, dots and a 'BE' prefix count as a way of writing the number;
+    anything else is returned as typed, so it fails validation instead of being read as digits.
+    """
+    value = (value or "").strip()
+    if not KBO_WRITTEN.fullmatch(value):
+        return value
+    digits = re.sub(r"\D", "", value)
     if len(digits) == 9:
         digits = "0" + digits
     return digits

@@ -4,9 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-COORDINATES_VALID = Q(latitude__isnull=True, longitude__isnull=True) | Q(
-    latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180
-)
+from portal.models import COORDINATES_VALID
 
 
 class Network(models.TextChoices):

@@ -15,11 +15,18 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_reference_data()
 
 
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return bool(TRANSACTIONAL & set(getattr(item, "fixturenames", ()))) or bool(
+        marker and marker.kwargs.get("transaction")
+    )
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     """A transactional test flushes every table; put the reference data back for the next test."""
     result = yield
-    if TRANSACTIONAL & set(getattr(item, "fixturenames", ())):
+    if nextitem is not None and _is_transactional(item):
         with item.config.stash[blocking_manager_key].unblock():
             load_reference_data()
     return result

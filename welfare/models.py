@@ -8,11 +8,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.validators import validate_kbo
-
-COORDINATES_VALID = Q(latitude__isnull=True, longitude__isnull=True) | Q(
-    latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180
-)
+from portal.models import COORDINATES_VALID
+from portal.validators import kbo_is_valid, normalise_kbo, validate_kbo
 
 
 class OrganisationKind(models.Model):
@@ -99,6 +96,12 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean_fields(self, exclude=None):
+        """Store the KBO number as its ten digits, however it was written."""
+        if self.kbo_number and kbo_is_valid(self.kbo_number):
+            self.kbo_number = normalise_kbo(self.kbo_number)
+        super().clean_fields(exclude=exclude)
 
     @property
     def is_verified(self) -> bool:

@@ -1,0 +1,147 @@
+"""The database itself refuses a bad CLB assignment, match request or collaboration."""
+
+import datetime
+
+import pytest
+
+from bridge.models import CLB, BridgeFigure, CLBSchool, Collaboration, MatchRequest
+from tests import factories
+from tests.portal.test_models import refused
+
+pytestmark = pytest.mark.django_db
+
+
+# --- CLBs and the schools they serve ---------------------------------------------------------------
+
+
+def test_a_clb_belongs_to_a_known_network():
+    for network in ("GO", "OVSG", "POV", "KOV"):
+        CLB.objects.create(name=f"CLB {network}", network=network)
+    with refused("clb_network_valid"):
+        CLB.objects.create(name="CLB X", network="XYZ")
+
+
+def test_a_school_is_served_by_one_clb_at_a_time(school):
+    first, second = factories.CLBFactory(), factories.CLBFactory()
+    CLBSchool.objects.create(clb=first, school=school)
+    with refused("clbschool_one_clb_per_school", "bridge_clbschool.school_id"):
+        CLBSchool.objects.create(clb=second, school=school)
+    with refused("clbschool_one_clb_per_school", "bridge_clbschool.school_id"):
+        CLBSchool.objects.create(clb=first, school=school)
+
+
+def test_a_clb_serves_many_schools():
+    clb = factories.CLBFactory()
+    CLBSchool.objects.bulk_create([CLBSchool(clb=clb, school=factories.SchoolFactory()) for _ in range(3)])
+    assert clb.schools.count() == 3
+
+
+def test_a_user_is_at_most_one_bridge_figure(organisation):
+    user = factories.UserFactory()
+    BridgeFigure.objects.create(user=user, employer=organisation)
+    with refused("user_id"):
+        BridgeFigure.objects.create(user=user, employer=factories.OrganisationFactory())
+
+
+# --- match requests ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def need():
+    return factories.FamilyNeedFactory()
+
+
+@pytest.fixture
+def offer():
+    return factories.OfferFactory()
+
+
+LIVE = ["proposed", "sent", "accepted"]
+OVER = [("declined", "no_capacity"), ("withdrawn", ""), ("expired", "")]
+
+
+@pytest.mark.parametrize("first", LIVE)
+@pytest.mark.parametrize("second", LIVE)
+def test_a_need_is_offered_to_the_same_offer_once_while_the_request_is_live(need, offer, first, second):
+    MatchRequest.objects.create(need=need, offer=offer, status=first)
+    with refused("matchrequest_one_live_per_need_and_offer", "bridge_matchrequest.need_id"):
+        MatchRequest.objects.create(need=need, offer=offer, status=second)
+
+
+@pytest.mark.parametrize("status, reason", OVER)
+def test_a_request_that_is_over_does_not_block_a_new_one(need, offer, status, reason):
+    MatchRequest.objects.create(need=need, offer=offer, status=status, decline_reason=reason)
+    MatchRequest.objects.create(need=need, offer=offer, status=status, decline_reason=reason)
+    MatchRequest.objects.create(need=need, offer=offer, status="proposed")
+    assert MatchRequest.objects.filter(need=need, offer=offer).count() == 3
+
+
+def test_the_same_need_can_go_to_several_offers_at_once(need, offer):
+    MatchRequest.objects.create(need=need, offer=offer)
+    MatchRequest.objects.create(need=need, offer=factories.OfferFactory())
+    MatchRequest.objects.create(need=factories.FamilyNeedFactory(), offer=offer)
+
+
+def test_a_declined_request_cannot_be_reopened_next_to_a_live_one(need, offer):
+    declined = MatchRequest.objects.create(need=need, offer=offer, status="declined", decline_reason="other")
+    MatchRequest.objects.create(need=need, offer=offer, status="sent")
+    with refused("matchrequest_one_live_per_need_and_offer", "bridge_matchrequest.need_id"):
+        MatchRequest.objects.filter(pk=declined.pk).update(status="proposed", decline_reason="")
+
+
+def test_a_match_request_has_a_known_status(need, offer):
+    with refused("matchrequest_status_valid"):
+        MatchRequest.objects.create(need=need, offer=offer, status="lost")
+
+
+@pytest.mark.parametrize("reason", ["no_capacity", "outside_area", "not_target_group", "other"])
+def test_a_declined_request_gives_a_reason(need, offer, reason):
+    MatchRequest.objects.create(need=need, offer=offer, status="declined", decline_reason=reason)
+    with refused("matchrequest_decline_reason_iff_declined"):
+        MatchRequest.objects.create(need=need, offer=offer, status="declined", decline_reason="")
+
+
+@pytest.mark.parametrize("status", ["proposed", "sent", "accepted", "withdrawn", "expired"])
+def test_only_a_declined_request_has_a_decline_reason(need, offer, status):
+    with refused("matchrequest_decline_reason_iff_declined"):
+        MatchRequest.objects.create(need=need, offer=offer, status=status, decline_reason="no_capacity")
+
+
+def test_declining_a_request_and_giving_the_reason_happen_together(need, offer):
+    request = MatchRequest.objects.create(need=need, offer=offer, status="sent")
+    with refused("matchrequest_decline_reason_iff_declined"):
+        MatchRequest.objects.filter(pk=request.pk).update(status="declined")
+    MatchRequest.objects.filter(pk=request.pk).update(status="declined", decline_reason="outside_area")
+    with refused("matchrequest_decline_reason_iff_declined"):
+        MatchRequest.objects.filter(pk=request.pk).update(status="proposed")
+
+
+# --- collaborations ------------------------------------------------------------------------------
+
+
+def test_a_collaboration_ends_on_or_after_the_day_it_starts(school):
+    start = datetime.date(2026, 9, 1)
+    for end in (start, start + datetime.timedelta(days=300), None):
+        Collaboration.objects.create(title="Huiswerkklas", school=school, start_date=start, end_date=end)
+    Collaboration.objects.create(title="Nog niet gestart", school=school, end_date=start)
+    with refused("collaboration_ends_after_start"):
+        Collaboration.objects.create(
+            title="Omgekeerd", school=school, start_date=start, end_date=start - datetime.timedelta(days=1)
+        )
+    collaboration = Collaboration.objects.create(title="Later", school=school, start_date=start)
+    with refused("collaboration_ends_after_start"):
+        Collaboration.objects.filter(pk=collaboration.pk).update(end_date=datetime.date(2026, 8, 31))
+
+
+def test_a_collaboration_has_a_known_status(school):
+    for status in ("proposed", "agreed", "active", "evaluated", "ended"):
+        Collaboration.objects.create(title=status, school=school, status=status)
+    with refused("collaboration_status_valid"):
+        Collaboration.objects.create(title="?", school=school, status="paused")
+
+
+def test_a_match_request_leads_to_at_most_one_collaboration(school):
+    request = factories.MatchRequestFactory(status="accepted")
+    Collaboration.objects.create(title="Eerste", school=school, match_request=request)
+    with refused("match_request_id"):
+        Collaboration.objects.create(title="Tweede", school=school, match_request=request)

@@ -1,0 +1,191 @@
+"""Free-text search and distance ordering for the public directory.
+
+On PostgreSQL an offer matches when the Dutch full-text vector of its own text matches the
+query, when its organisation's name does, or when its name is trigram-similar to the query (so
+a typo still finds it). The vectors are the exact expressions indexed by migration 0003, so
+each of the three conditions can use its GIN index. Matches are ranked by full-text rank plus
+trigram word similarity.
+
+On SQLite (development and the quick test run) every word of the query must occur, case-
+insensitively, in the offer's name, description, next steps or organisation name; an offer
+ranks higher the more words occur in the weightier fields. No typo tolerance there.
+
+Distances are great-circle (haversine) distances to an offer's nearest located site, computed
+in Python over (offer id, latitude, longitude) tuples of the whole filtered set, so the order
+is right across pages.
+"""
+
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    TrigramWordSimilarity,
+)
+from django.db import connection
+from django.db.models import Avg, Case, Count, FloatField, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce
+
+from portal.models import Municipality
+from schools.models import School
+from welfare.models import Location, Offer, Organisation
+
+MAX_QUERY_LENGTH = 100
+MAX_WORDS = 8
+WORD = re.compile(r"[\w'’-]+", re.UNICODE)
+EARTH_RADIUS_KM = 6371.0088
+
+# Weights of the SQLite fallback: a word in the name counts most.
+FIELD_WEIGHTS = (("name", 4), ("organisation__name", 3), ("description", 1), ("next_steps", 1))
+
+
+def words(text: str) -> list[str]:
+    """The distinct words of a query, in order, at most MAX_WORDS of them."""
+    seen: list[str] = []
+    for word in WORD.findall((text or "")[:MAX_QUERY_LENGTH].lower()):
+        word = word.strip("'’-")
+        if word and word not in seen:
+            seen.append(word)
+    return seen[:MAX_WORDS]
+
+
+def offer_vector() -> SearchVector:
+    """Name (A) and description + next steps (B) in Dutch: indexed as welfare_offer_search_nl."""
+    return SearchVector("name", weight="A", config="dutch") + SearchVector(
+        "description", "next_steps", weight="B", config="dutch"
+    )
+
+
+def uses_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def search_offers(queryset: QuerySet[Offer], text: str) -> QuerySet[Offer]:
+    """Offers of `queryset` that match `text`, annotated with `relevance` (higher is better)."""
+    terms = words(text)
+    if not terms:
+        return queryset
+    if uses_postgres():
+        return _search_postgres(queryset, " ".join(terms))
+    return _search_fallback(queryset, terms)
+
+
+def _search_postgres(queryset: QuerySet[Offer], text: str) -> QuerySet[Offer]:
+    query = SearchQuery(text, config="dutch", search_type="websearch")
+    own_text = Offer.objects.annotate(search_nl=offer_vector()).filter(search_nl=query).values("pk")
+    organisations = (
+        Organisation.objects.annotate(search_nl=SearchVector("name", config="dutch"))
+        .filter(search_nl=query)
+        .values("pk")
+    )
+    typo_tolerant = Offer.objects.filter(name__trigram_word_similar=text).values("pk")
+    return queryset.filter(Q(pk__in=own_text) | Q(organisation__in=organisations) | Q(pk__in=typo_tolerant)).annotate(
+        relevance=SearchRank(offer_vector(), query)
+        + SearchRank(SearchVector("organisation__name", weight="A", config="dutch"), query)
+        + TrigramWordSimilarity(Value(text), "name")
+    )
+
+
+def _search_fallback(queryset: QuerySet[Offer], terms: list[str]) -> QuerySet[Offer]:
+    score = Value(0, output_field=IntegerField())
+    for term in terms:
+        queryset = queryset.filter(
+            Q(name__icontains=term)
+            | Q(description__icontains=term)
+            | Q(next_steps__icontains=term)
+            | Q(organisation__name__icontains=term)
+        )
+        for field, weight in FIELD_WEIGHTS:
+            score = score + Case(
+                When(**{f"{field}__icontains": term}, then=Value(weight)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+    whole = " ".join(terms)
+    if len(terms) > 1:
+        score = score + Case(When(name__icontains=whole, then=Value(5)), default=Value(0), output_field=IntegerField())
+    return queryset.annotate(relevance=Coalesce(score, 0, output_field=FloatField()))
+
+
+# --- distance -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Point:
+    latitude: float
+    longitude: float
+    label: str = ""
+
+
+def haversine_km(a: Point, b_latitude: float, b_longitude: float) -> float:
+    lat1, lon1, lat2, lon2 = map(math.radians, (a.latitude, a.longitude, b_latitude, b_longitude))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+
+
+def nearest_distances(origin: Point, rows: Iterable[tuple[int, float | None, float | None]]) -> dict[int, float]:
+    """{offer id: km to its nearest located site} from (offer id, latitude, longitude) rows."""
+    nearest: dict[int, float] = {}
+    for offer_id, latitude, longitude in rows:
+        if latitude is None or longitude is None:
+            continue
+        km = haversine_km(origin, latitude, longitude)
+        if offer_id not in nearest or km < nearest[offer_id]:
+            nearest[offer_id] = km
+    return nearest
+
+
+def location_rows(offer_ids) -> list[tuple[int, float, float]]:
+    """(offer id, latitude, longitude) of every located site of the given offers; one query.
+
+    `offer_ids` may be a list or a values("pk") queryset (then it stays a subquery)."""
+    through = Offer.locations.through
+    return list(
+        through.objects.filter(offer_id__in=offer_ids, location__latitude__isnull=False)
+        .values_list("offer_id", "location__latitude", "location__longitude")
+        .order_by()
+    )
+
+
+def order_by_distance(queryset: QuerySet[Offer], origin: Point) -> tuple[list[int], dict[int, float]]:
+    """Ids of every offer in `queryset`, nearest first, those without a known site last (by
+    name); and the distances that are known. Two queries, whatever the size of the set."""
+    ordered = list(queryset.order_by("name", "pk").values_list("pk", flat=True))
+    distances = nearest_distances(origin, location_rows(queryset.order_by().values("pk")))
+    position = {pk: index for index, pk in enumerate(ordered)}
+    ordered.sort(key=lambda pk: (pk not in distances, distances.get(pk, 0.0), position[pk]))
+    return ordered, distances
+
+
+def school_point(school: School) -> Point | None:
+    if school.latitude is None or school.longitude is None:
+        return None
+    return Point(school.latitude, school.longitude, school.name)
+
+
+def municipality_point(municipality: Municipality) -> Point | None:
+    """The municipality's own coordinates, or else the centre of the schools and welfare
+    locations we know in it; None when we know no place there at all."""
+    if municipality.latitude is not None and municipality.longitude is not None:
+        return Point(municipality.latitude, municipality.longitude, municipality.name_nl)
+    latitudes: list[tuple[float, int]] = []
+    longitudes: list[tuple[float, int]] = []
+    for model in (School, Location):
+        row = model.objects.filter(
+            municipality=municipality, latitude__isnull=False, longitude__isnull=False
+        ).aggregate(lat=Avg("latitude"), lon=Avg("longitude"), n=Count("pk"))
+        if row["n"]:
+            latitudes.append((row["lat"], row["n"]))
+            longitudes.append((row["lon"], row["n"]))
+    total = sum(n for _value, n in latitudes)
+    if not total:
+        return None
+    return Point(
+        sum(value * n for value, n in latitudes) / total,
+        sum(value * n for value, n in longitudes) / total,
+        municipality.name_nl,
+    )
