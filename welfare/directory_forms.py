@@ -2,17 +2,14 @@
 workflow behind a suggested correction."""
 
 from django import forms
-from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from families.privacy import validate_no_personal_data
-from portal import audit, mail
-from portal.models import AuditEvent, Membership, MembershipRole, MembershipStatus, User
+from portal.models import MembershipStatus
 from schools.models import School
 from welfare.filters import PlaceField
-from welfare.models import Offer, OfferCorrection
+from welfare.models import Offer
 from welfare.shortlist import MAX_ITEMS
 
 CORRECTION_MAX_LENGTH = 2000
@@ -135,57 +132,3 @@ class ShortlistSendForm(forms.Form):
                 _("You can send at most %(max)d offers at once.") % {"max": MAX_ITEMS}, code="too_many"
             )
         return offers
-
-
-# --- the workflow ------------------------------------------------------------------------------
-
-
-class CorrectionError(Exception):
-    """A suggested correction that cannot be accepted; the message is for the user."""
-
-
-def correction_recipients(offer: Offer) -> list[str]:
-    """The organisation's approved admins; when it has none yet, the moderators, so that a
-    suggestion never goes unread."""
-    admins = list(
-        Membership.objects.filter(
-            organisation_id=offer.organisation_id,
-            role=MembershipRole.ADMIN,
-            status=MembershipStatus.APPROVED,
-            user__is_active=True,
-        ).values_list("user__email", flat=True)
-    )
-    if admins:
-        return admins
-    return list(User.objects.filter(is_moderator=True, is_active=True).values_list("email", flat=True))
-
-
-def suggest_correction(*, offer: Offer, by, message: str) -> OfferCorrection:
-    """Record a professional's suggestion that an offer is wrong or out of date, audit it, and
-    tell the organisation's admins (after commit). The admins apply or dismiss it."""
-    if not offer.is_active or offer.organisation.verified_at is None:
-        raise CorrectionError(_("This offer is not in the directory any more."))
-    message = message.strip()
-    if not message:
-        raise CorrectionError(_("Describe what is not correct."))
-    with transaction.atomic():
-        correction = OfferCorrection.objects.create(offer=offer, suggested_by=by, message=message)
-        audit.record(
-            actor=by,
-            action=AuditEvent.Action.CREATE,
-            obj=correction,
-            changes={"offer": offer.pk, "status": correction.status, "message": message},
-        )
-        mail.notify(
-            template="email/directory/correction",
-            to=correction_recipients(offer),
-            context={
-                "offer_name": offer.name,
-                "organisation_name": offer.organisation.name,
-                "offer_url": mail.absolute(reverse("directory:offer", args=[offer.pk])),
-                "message": message,
-                "suggested_by": by.get_full_name(),
-                "suggested_by_email": by.email,
-            },
-        )
-    return correction

@@ -30,12 +30,10 @@ from welfare.directory_forms import (
     SORT_DISTANCE,
     SORT_NAME,
     SORT_RELEVANCE,
-    CorrectionError,
     CorrectionForm,
     DirectorySortForm,
     ShortlistSendForm,
     ShortlistToggleForm,
-    suggest_correction,
 )
 from welfare.filters import ACCESS_CHOICES, COST_CHOICES, OfferFilter, place_choices
 from welfare.models import Location, Offer, Organisation
@@ -47,6 +45,7 @@ from welfare.search import (
     order_by_distance,
     school_point,
 )
+from welfare.services import CorrectionError, suggest_correction
 
 PAGE_SIZE = 20
 SEND_LIMIT = 20  # e-mails per hour per session: the form cannot become a way to send spam

@@ -26,7 +26,7 @@ from django.utils.translation import ngettext
 from families.models import LifeDomain
 from portal.audit import diff, record
 from portal.mail import absolute, notify
-from portal.models import AuditEvent, Language, Municipality, Region
+from portal.models import AuditEvent, Language, Membership, MembershipRole, MembershipStatus, Municipality, Region, User
 from welfare.models import (
     ACCESS_MODES,
     Capacity,
@@ -392,3 +392,58 @@ def municipalities_around(*, location: Location, radius_km: float) -> Around:
     within = {pk for pk, centre in centres.items() if distance_km(origin, centre) <= radius_km}
     within.add(location.municipality_id)
     return Around(municipality_ids=within, placed=len(set(centres) - {location.municipality_id}))
+
+
+# --- suggested corrections from the directory ----------------------------------------------
+
+
+class CorrectionError(WelfareError):
+    """A suggested correction that cannot be accepted; the message is for the user."""
+
+
+def correction_recipients(offer: Offer) -> list[str]:
+    """The organisation's approved admins; when it has none yet, the moderators, so that a
+    suggestion never goes unread."""
+    admins = list(
+        Membership.objects.filter(
+            organisation_id=offer.organisation_id,
+            role=MembershipRole.ADMIN,
+            status=MembershipStatus.APPROVED,
+            user__is_active=True,
+        ).values_list("user__email", flat=True)
+    )
+    if admins:
+        return admins
+    return list(User.objects.filter(is_moderator=True, is_active=True).values_list("email", flat=True))
+
+
+def suggest_correction(*, offer: Offer, by, message: str) -> OfferCorrection:
+    """Record a professional's suggestion that an offer is wrong or out of date, audit it, and
+    tell the organisation's admins (after commit). The admins apply or dismiss it."""
+    if not offer.is_active or offer.organisation.verified_at is None:
+        raise CorrectionError(_("This offer is not in the directory any more."))
+    message = message.strip()
+    if not message:
+        raise CorrectionError(_("Describe what is not correct."))
+    with transaction.atomic():
+        correction = OfferCorrection.objects.create(offer=offer, suggested_by=by, message=message)
+        record(
+            actor=by,
+            action=AuditEvent.Action.CREATE,
+            obj=correction,
+            changes={"offer": offer.pk, "status": correction.status, "message": message},
+        )
+        notify(
+            template="email/directory/correction",
+            to=correction_recipients(offer),
+            context={
+                "offer_name": offer.name,
+                "organisation_name": offer.organisation.name,
+                "offer_url": absolute(reverse("directory:offer", args=[offer.pk])),
+                "corrections_url": absolute(reverse("welfare:corrections", args=[offer.organisation_id])),
+                "message": message,
+                "suggested_by": by.get_full_name(),
+                "suggested_by_email": by.email,
+            },
+        )
+    return correction

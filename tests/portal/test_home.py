@@ -126,7 +126,7 @@ def test_school_coordinator_is_greeted_with_next_steps(client, school_coordinato
     assert f"Welkom, {school_coordinator.get_short_name()}" in page
     assert f"Je rol: Schoolcoördinator bij {school.name}." in page
     assert "Jouw volgende stappen" in page
-    assert "Beschrijf anoniem de noden van gezinnen op je school" in page
+    assert f'href="{reverse("families:need_create", kwargs={"school_pk": school.pk})}"' in page
     assert "School en welzijn, samen voor elk gezin" not in page  # the anonymous hero
 
 

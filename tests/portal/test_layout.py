@@ -180,7 +180,7 @@ def nav(page: str) -> str:
 
 def test_anonymous_navigation(client):
     menu = nav(html(client.get("/")))
-    for href in ["/aanbod/", "/hulp/", "/kaart/", reverse("account_login"), reverse("account_signup")]:
+    for href in ["/aanbod/", "/hulp/", reverse("account_login"), reverse("account_signup")]:
         assert f'href="{href}"' in menu
     assert reverse("account_logout") not in menu
     assert reverse("mfa_index") not in menu
@@ -333,3 +333,28 @@ def test_500_page_renders_without_a_request_context():
     assert "<html lang=" in page
     assert "Brugwijzer" in page
     assert_csp_clean(page)
+
+
+def test_navigation_leads_each_role_to_its_own_work(client, school_coordinator, welfare_worker, moderator):
+    client.force_login(school_coordinator)
+    school = school_coordinator.memberships.get().school
+    menu = nav(html(client.get("/")))
+    assert f'href="{reverse("schools:detail", kwargs={"pk": school.pk})}"' in menu
+    assert f'href="{reverse("families:school_needs", kwargs={"school_pk": school.pk})}"' in menu
+    assert f'href="{reverse("membership:members")}"' in menu, "the coordinator is the school's admin"
+
+    client.force_login(welfare_worker)
+    organisation = welfare_worker.memberships.get().organisation
+    menu = nav(html(client.get("/")))
+    assert f'href="{reverse("welfare:dashboard", kwargs={"pk": organisation.pk})}"' in menu
+    assert f'href="{reverse("directory:shortlist")}"' in menu
+
+    client.force_login(moderator)
+    assert f'href="{reverse("membership:moderation")}"' in nav(html(client.get("/")))
+
+
+def test_a_signed_in_user_without_a_place_is_invited_to_join(client, django_user_model):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory())
+    assert f'href="{reverse("membership:join")}"' in nav(html(client.get("/")))
