@@ -13,7 +13,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import AuditEvent, Language, Membership, Municipality, PostalCode, User
+from portal.models import ApiToken, AuditEvent, Language, Membership, Municipality, PostalCode, User
 
 
 class ReadOnlyAdminMixin:
@@ -235,3 +235,18 @@ class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         except NoReverseMatch:  # a model without an admin
             return obj.object_repr
         return format_html('<a href="{}">{}</a>', url, obj.object_repr)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are made by their owners; staff can only see and revoke them (never the key)."""
+
+    list_display = ("name", "user", "prefix", "created_at", "last_used_at", "revoked_at")
+    list_filter = ("revoked_at",)
+    search_fields = ("name", "user__email", "=prefix")
+    list_select_related = ("user",)
+    fields = ("user", "name", "prefix", "created_at", "last_used_at", "revoked_at")
+    readonly_fields = ("user", "name", "prefix", "created_at", "last_used_at")
+
+    def has_add_permission(self, request):
+        return False

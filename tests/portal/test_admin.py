@@ -1,5 +1,7 @@
 """The admin at /beheer/: every model is there, every page opens, changelists stay query-flat."""
 
+import uuid
+
 import pytest
 from django.apps import apps
 from django.contrib import admin
@@ -10,7 +12,7 @@ from django.utils import timezone
 
 from families.models import LifeDomain
 from portal import audit
-from portal.models import AuditEvent, Language, Membership, Municipality, PostalCode, User
+from portal.models import ApiToken, AuditEvent, Language, Membership, Municipality, PostalCode, User
 from schools.models import School
 from tests import factories
 from welfare.models import Offer, OfferCorrection, Organisation, OrganisationKind
@@ -30,6 +32,9 @@ MAKERS = {
     "portal.Language": lambda: factories.language(),
     "portal.Membership": lambda: Membership.objects.get(
         user=factories.member_of(school=factories.SchoolFactory(), role="admin")
+    ),
+    "portal.ApiToken": lambda: ApiToken.objects.create(
+        user=factories.UserFactory(), name="Koppeling", prefix="bw_abc", key_hash=uuid.uuid4().hex * 2
     ),
     "portal.AuditEvent": lambda: audit.record(
         actor=factories.UserFactory(), action="create", obj=factories.OrganisationFactory()
@@ -99,7 +104,10 @@ def test_the_change_page_of_every_model_opens_for_a_superuser(admin_client, mode
     assert response.status_code == 200
 
 
-@pytest.mark.parametrize("model", [m for m in MODELS if m not in READ_ONLY], ids=lambda m: m._meta.label)
+NOT_ADDED_BY_STAFF = READ_ONLY | {ApiToken}  # owners make their tokens themselves
+
+
+@pytest.mark.parametrize("model", [m for m in MODELS if m not in NOT_ADDED_BY_STAFF], ids=lambda m: m._meta.label)
 def test_the_add_page_opens_for_models_that_can_be_added(admin_client, model):
     response = admin_client.get(url(model, "add"))
     assert response.status_code == 200
@@ -237,3 +245,11 @@ def test_an_audit_event_links_to_the_changed_object_in_the_admin(admin_client):
     event = audit.record(actor=factories.UserFactory(), action="update", obj=organisation, changes={"name": ["a", "b"]})
     response = admin_client.get(url(AuditEvent, "change", event.pk))
     assert url(Organisation, "change", organisation.pk) in response.content.decode()
+
+
+def test_staff_can_revoke_but_never_add_an_api_token(admin_client):
+    token = MAKERS["portal.ApiToken"]()
+    assert admin_client.get(url(ApiToken, "add")).status_code == 403
+    response = admin_client.get(url(ApiToken, "change", token.pk))
+    assert response.status_code == 200
+    assert token.key_hash not in response.content.decode()
