@@ -125,7 +125,13 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", default=0)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"init_command": "PRAGMA foreign_keys=ON; PRAGMA journal_mode=WAL;", "timeout": 20}
+        {
+            "init_command": "PRAGMA foreign_keys=ON; PRAGMA journal_mode=WAL;",
+            "timeout": 20,
+            # Take the write lock at BEGIN: a transaction that reads before it writes cannot then
+            # fail with "database is locked" halfway through.
+            "transaction_mode": "IMMEDIATE",
+        }
     )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -258,3 +264,6 @@ LOGGING = {
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 BRUGWIJZER_DEMO_PASSWORD = "brugwijzer-demo"
 OFFER_STALE_AFTER_DAYS = env_int("OFFER_STALE_AFTER_DAYS", default=365)
+# A match request unanswered this many days gets a reminder, and later expires.
+MATCH_REMIND_AFTER_DAYS = env_int("MATCH_REMIND_AFTER_DAYS", default=7)
+MATCH_EXPIRE_AFTER_DAYS = env_int("MATCH_EXPIRE_AFTER_DAYS", default=14)
