@@ -2,7 +2,17 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from bridge.models import CLB, BridgeFigure, CLBSchool, Collaboration, MatchRequest
+from bridge.models import (
+    CLB,
+    Barrier,
+    BridgeFigure,
+    CLBSchool,
+    Collaboration,
+    CollaborationCondition,
+    CollaborationRole,
+    LearningEntry,
+    MatchRequest,
+)
 
 
 class CLBSchoolInline(admin.TabularInline):
@@ -91,10 +101,28 @@ class MatchRequestAdmin(admin.ModelAdmin):
         return obj.offer.organisation
 
 
+class CollaborationConditionInline(admin.TabularInline):
+    model = CollaborationCondition
+    extra = 0
+
+
+class CollaborationRoleInline(admin.StackedInline):
+    model = CollaborationRole
+    extra = 0
+
+
+class LearningEntryInline(admin.StackedInline):
+    model = LearningEntry
+    extra = 0
+    raw_id_fields = ("author",)
+    readonly_fields = ("created_at",)
+
+
 @admin.register(Collaboration)
 class CollaborationAdmin(admin.ModelAdmin):
-    list_display = ("title", "school", "status", "start_date", "end_date", "review_date", "broker")
-    list_filter = ("status", "life_domains")
+    list_display = ("title", "school", "form", "status", "start_date", "end_date", "review_date", "broker")
+    list_filter = ("status", "form", "life_domains")
+    inlines = (CollaborationConditionInline, CollaborationRoleInline, LearningEntryInline)
     search_fields = ("title", "school__name", "organisations__name")
     autocomplete_fields = ("school", "organisations", "needs", "match_request", "broker")
     filter_horizontal = ("life_domains",)
@@ -102,8 +130,44 @@ class CollaborationAdmin(admin.ModelAdmin):
     readonly_fields = ("created_at", "updated_at")
     date_hierarchy = "start_date"
     fieldsets = (
-        (None, {"fields": ("title", "school", "organisations", "status", "broker")}),
-        (_("What it addresses"), {"fields": ("needs", "life_domains", "match_request")}),
-        (_("Dates"), {"fields": ("start_date", "end_date", "review_date")}),
+        (None, {"fields": ("title", "school", "organisations", "form", "status", "broker")}),
+        (_("Why"), {"fields": ("needs", "life_domains", "urgency", "goals", "match_request")}),
+        (_("Dates"), {"fields": ("start_date", "end_date", "review_date", "review_reminded_at")}),
         (_("History"), {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
     )
+
+
+@admin.register(CollaborationCondition)
+class CollaborationConditionAdmin(admin.ModelAdmin):
+    list_display = ("collaboration", "kind", "state")
+    list_filter = ("kind", "state")
+    list_select_related = ("collaboration",)
+    raw_id_fields = ("collaboration",)
+
+
+@admin.register(CollaborationRole)
+class CollaborationRoleAdmin(admin.ModelAdmin):
+    list_display = ("collaboration", "actor")
+    list_filter = ("actor",)
+    list_select_related = ("collaboration",)
+    raw_id_fields = ("collaboration",)
+
+
+@admin.register(LearningEntry)
+class LearningEntryAdmin(admin.ModelAdmin):
+    list_display = ("collaboration", "author_side", "author", "created_at")
+    list_filter = ("author_side",)
+    list_select_related = ("collaboration", "author")
+    raw_id_fields = ("collaboration", "author")
+    date_hierarchy = "created_at"
+
+
+@admin.register(Barrier)
+class BarrierAdmin(admin.ModelAdmin):
+    list_display = ("kind", "municipality", "school", "reported_by", "created_at")
+    list_filter = ("kind",)
+    search_fields = ("note", "municipality__name_nl", "school__name")
+    list_select_related = ("municipality", "school", "reported_by")
+    autocomplete_fields = ("municipality", "school")
+    raw_id_fields = ("reported_by",)
+    date_hierarchy = "created_at"

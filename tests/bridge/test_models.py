@@ -4,7 +4,17 @@ import datetime
 
 import pytest
 
-from bridge.models import CLB, BridgeFigure, CLBSchool, Collaboration, MatchRequest
+from bridge.models import (
+    CLB,
+    Barrier,
+    BridgeFigure,
+    CLBSchool,
+    Collaboration,
+    CollaborationCondition,
+    CollaborationRole,
+    LearningEntry,
+    MatchRequest,
+)
 from tests import factories
 from tests.portal.test_models import refused
 
@@ -145,3 +155,64 @@ def test_a_match_request_leads_to_at_most_one_collaboration(school):
     Collaboration.objects.create(title="Eerste", school=school, match_request=request)
     with refused("match_request_id"):
         Collaboration.objects.create(title="Tweede", school=school, match_request=request)
+
+
+def test_a_collaboration_has_a_known_form(school):
+    for form in ("referral", "consultation_hours", "joint_activity", "structural", "case_consultation"):
+        Collaboration.objects.create(title=form, school=school, form=form)
+    with refused("collaboration_form_valid"):
+        Collaboration.objects.create(title="?", school=school, form="festival")
+
+
+# --- the collaboration record --------------------------------------------------------------------
+
+
+@pytest.fixture
+def collaboration(school):
+    return Collaboration.objects.create(title="Huiswerkklas op school", school=school)
+
+
+def test_each_condition_is_recorded_once_with_a_known_kind_and_state(collaboration):
+    CollaborationCondition.objects.create(collaboration=collaboration, kind="trust", state="challenge")
+    with refused("condition_once_per_collaboration", "bridge_collaborationcondition.collaboration_id"):
+        CollaborationCondition.objects.create(collaboration=collaboration, kind="trust", state="in_place")
+    with refused("condition_kind_valid"):
+        CollaborationCondition.objects.create(collaboration=collaboration, kind="weather")
+    with refused("condition_state_valid"):
+        CollaborationCondition.objects.create(collaboration=collaboration, kind="time", state="maybe")
+
+
+def test_each_partner_has_one_role_of_a_known_kind(collaboration):
+    CollaborationRole.objects.create(
+        collaboration=collaboration, actor="school", tasks="Signaleert", limits="Geen therapie"
+    )
+    with refused("role_once_per_collaboration", "bridge_collaborationrole.collaboration_id"):
+        CollaborationRole.objects.create(collaboration=collaboration, actor="school")
+    with refused("role_actor_valid"):
+        CollaborationRole.objects.create(collaboration=collaboration, actor="neighbours")
+
+
+def test_a_learning_log_entry_says_what_happened_and_what_was_learned(collaboration):
+    LearningEntry.objects.create(
+        collaboration=collaboration, author_side="welfare", what_happened="Overleg", learned="De school ziet veel."
+    )
+    with refused("learning_not_empty"):
+        LearningEntry.objects.create(collaboration=collaboration, author_side="school", what_happened="", learned="x")
+    with refused("learning_not_empty"):
+        LearningEntry.objects.create(collaboration=collaboration, author_side="school", what_happened="x", learned="")
+    with refused("learning_side_valid"):
+        LearningEntry.objects.create(collaboration=collaboration, author_side="press", what_happened="x", learned="y")
+
+
+def test_a_barrier_has_a_known_kind_and_a_note(school):
+    municipality = school.municipality
+    Barrier.objects.create(municipality=municipality, school=school, kind="transport", note="Geen bus na 17 u.")
+    with refused("barrier_kind_valid"):
+        Barrier.objects.create(municipality=municipality, kind="weather", note="Regen")
+    with refused("barrier_note_not_empty"):
+        Barrier.objects.create(municipality=municipality, kind="language", note="")
+
+
+def test_a_collaboration_has_a_known_urgency(school):
+    with refused("collaboration_urgency_valid"):
+        Collaboration.objects.create(title="?", school=school, urgency="yesterday")

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from bridge.models import Barrier, CollaborationCondition, CollaborationRole, LearningEntry
 from families.models import LifeDomain
 from portal import audit
 from portal.models import ApiToken, AuditEvent, Language, Membership, Municipality, PostalCode, User
@@ -50,6 +51,18 @@ MAKERS = {
     "families.LifeDomain": lambda: factories.life_domain(),
     "families.FamilyNeed": lambda: factories.FamilyNeedFactory(),
     "bridge.CLB": lambda: factories.CLBFactory(),
+    "bridge.CollaborationCondition": lambda: CollaborationCondition.objects.create(
+        collaboration=factories.CollaborationFactory(), kind="trust", state="in_place"
+    ),
+    "bridge.CollaborationRole": lambda: CollaborationRole.objects.create(
+        collaboration=factories.CollaborationFactory(), actor="school", tasks="Signaleert noden"
+    ),
+    "bridge.LearningEntry": lambda: LearningEntry.objects.create(
+        collaboration=factories.CollaborationFactory(), author_side="welfare", what_happened="Overleg", learned="Veel"
+    ),
+    "bridge.Barrier": lambda: Barrier.objects.create(
+        municipality=factories.municipality(), kind="transport", note="Geen bus na 17 uur"
+    ),
     "bridge.CLBSchool": lambda: factories.CLBSchoolFactory(),
     "bridge.BridgeFigure": lambda: factories.BridgeFigureFactory(),
     "bridge.MatchRequest": lambda: factories.MatchRequestFactory(),

@@ -12,7 +12,7 @@ import pytest
 from django.apps import apps
 from django.db import DataError, IntegrityError, models, transaction
 
-from portal.models import Language, Membership, Municipality, PostalCode, User
+from portal.models import ApiToken, Language, Membership, Municipality, PostalCode, User
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -226,3 +226,12 @@ def test_bulk_created_memberships_meet_the_same_constraints(places):
     with refused("membership_exactly_one_entity"):
         Membership.objects.bulk_create([Membership(user=users[0]), Membership(user=users[1], clb=places["clb"])])
     assert not Membership.objects.filter(user__in=users).exists()
+
+
+def test_an_api_token_has_a_name_and_a_unique_hash():
+    user = factories.UserFactory()
+    ApiToken.objects.create(user=user, name="Koppeling", prefix="bw_1", key_hash="a" * 64)
+    with refused("apitoken_name_not_empty"):
+        ApiToken.objects.create(user=user, name="", prefix="bw_2", key_hash="b" * 64)
+    with refused("key_hash"):
+        ApiToken.objects.create(user=user, name="Tweede", prefix="bw_3", key_hash="a" * 64)
