@@ -13,6 +13,7 @@ urlpatterns = [
     path("school/", include("schools.urls")),
     path("noden/", include("families.urls")),
     path("lidmaatschap/", include("portal.membership_urls")),
+    path("hiaten/", include("bridge.gap_urls")),
     path("samenwerking/", include("bridge.urls")),
     # Switching the interface language changes nothing that matters to an attacker; exempting it
     # lets anonymous pages (the family help page above all) set no cookie at all.
