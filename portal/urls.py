@@ -18,7 +18,9 @@ urlpatterns = [
     # Switching the interface language changes nothing that matters to an attacker; exempting it
     # lets anonymous pages (the family help page above all) set no cookie at all.
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
+    path("account/tokens/", include("portal.token_urls")),
     path("account/", include("allauth.urls")),
     path("beheer/", admin.site.urls),
+    path("api/v1/", include("bridge.api_urls")),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -3,6 +3,7 @@
 import pytest
 
 from portal.models import Membership
+from portal.tokens import create_token
 from tests import factories
 from tests.permissions import LOGIN, Case, build_world, check_case, everyone, matrix_params
 from welfare.models import OrganisationKind
@@ -162,6 +163,36 @@ MATRIX = [
         kwargs=lambda w: {"pk": _awaiting(w, "school").pk},
         post=signed_in(403, moderator=302),
         data=lambda w: {"reason": "Dit instellingsnummer bestaat niet."},
+    ),
+]
+
+
+def _token_of(persona: str, owner: str = "organisation"):
+    """A personal API token of one persona: only its owner may see or revoke it."""
+
+    def kwargs(w) -> dict:
+        key = f"token-{owner}-{persona}"
+        if key not in w.extra:
+            w.extra[key] = create_token(user=w.users[owner][persona], name="Matrix script")[0]
+        return {"pk": w.extra[key].pk}
+
+    return kwargs
+
+
+# personal API tokens: every signed-in user has their own; another user's token does not exist.
+MATRIX += [
+    Case("tokens:list", owner=None, get=signed_in(200), post=signed_in(302), data=lambda w: {"name": "Mijn script"}),
+    Case(
+        "tokens:revoke",
+        kwargs=_token_of("member"),
+        get=signed_in(404, member=200),
+        post=signed_in(404, member=302),
+    ),
+    Case(
+        "tokens:revoke",
+        kwargs=_token_of("pending"),
+        get=signed_in(404, pending=200),
+        post=signed_in(404, pending=302),
     ),
 ]
 
