@@ -22,5 +22,6 @@ urlpatterns = [
     path("account/", include("allauth.urls")),
     path("beheer/", admin.site.urls),
     path("api/v1/", include("bridge.api_urls")),
+    path("api/hsds/", include("welfare.hsds_api_urls")),
     path("healthz", views.healthz, name="healthz"),
 ]
