@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from families.models import FamilyNeed, LifeDomain, NeedStatus, Urgency
 from families.privacy import validate_no_personal_data
+from families.signals import need_status_changed
 from portal import audit
 from portal.models import AuditEvent, Language
 
@@ -212,4 +213,5 @@ def set_need_status(*, need: FamilyNeed, by, status: str) -> FamilyNeed:
         )
     need.refresh_from_db(fields=["status", "updated_at"])
     audit.record(actor=by, action=AuditEvent.Action.STATUS, obj=need, changes={"status": [seen, status]})
+    need_status_changed.send(sender=FamilyNeed, need=need, by=by, old=seen, new=status)
     return need
