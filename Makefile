@@ -58,8 +58,11 @@ messages: venv
 vendor:
 	npm install --no-audit --no-fund
 	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx/
-	cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css static/vendor/leaflet/
+	cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.js.map node_modules/leaflet/dist/leaflet.css static/vendor/leaflet/
 	cp -r node_modules/leaflet/dist/images static/vendor/leaflet/
+	mkdir -p static/vendor/leaflet.markercluster
+	cp node_modules/leaflet.markercluster/dist/{leaflet.markercluster.js,leaflet.markercluster.js.map,MarkerCluster.css,MarkerCluster.Default.css} static/vendor/leaflet.markercluster/
+	cp node_modules/leaflet.markercluster/MIT-LICENCE.txt static/vendor/leaflet.markercluster/LICENSE
 	cp node_modules/axe-core/axe.min.js tests/browser/vendor/
 
 clean:

@@ -9,6 +9,7 @@ fixed number of queries, whatever the number of offers.
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
@@ -37,8 +38,6 @@ from welfare.models import Capacity, Offer
 SUGGESTION_LIMIT = 10
 GOOD_MATCH = 0.75
 REQUESTS_PER_PAGE = 20
-TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
-TILE_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
 WAITING = (MatchStatus.PROPOSED, MatchStatus.SENT)
 
 
@@ -136,8 +135,8 @@ def map_data(*, school: School, point: Point | None, cards: list[Card]) -> dict[
     if point is None and not markers:
         return None
     return {
-        "tiles": TILE_URL,
-        "attribution": TILE_ATTRIBUTION,
+        "tiles": settings.MAP_TILE_URL,
+        "attribution": settings.MAP_TILE_ATTRIBUTION,
         "school": {"name": school.name, "lat": point[0], "lng": point[1]} if point else None,
         "markers": markers,
         "text": {"school": _("The school"), "details": _("See the details")},

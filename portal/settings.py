@@ -6,6 +6,7 @@ one, a database that is not PostgreSQL or SQLite, a missing SECRET_KEY when DEBU
 
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -223,12 +224,23 @@ STORAGES = {
     },
 }
 
+# --- the map's background tiles: any XYZ tile server; markers still show when it fails ------
+MAP_TILE_URL = env.str("MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = env.str(
+    "MAP_TILE_ATTRIBUTION", default='© <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
+)
+_tiles = urlsplit(MAP_TILE_URL.replace("{s}", "a"))
+if _tiles.scheme not in ("http", "https") or not _tiles.netloc:
+    raise ImproperlyConfigured(f"MAP_TILE_URL must be an http(s) URL with {{z}}/{{x}}/{{y}}, not {MAP_TILE_URL!r}.")
+# The CSP must allow the tile host; a {s} subdomain placeholder becomes a wildcard.
+MAP_TILE_ORIGIN = f"{_tiles.scheme}://{MAP_TILE_URL.split('/')[2].replace('{s}', '*')}"
+
 # --- security -----------------------------------------------------------------------------
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF],
-    "img-src": [CSP.SELF, "data:", *env.list("CSP_IMG_EXTRA", default=["https://tile.openstreetmap.org"])],
+    "img-src": [CSP.SELF, "data:", MAP_TILE_ORIGIN, *env.list("CSP_IMG_EXTRA", default=[])],
     "connect-src": [CSP.SELF],
     "font-src": [CSP.SELF],
     "object-src": [CSP.NONE],

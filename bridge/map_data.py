@@ -1,0 +1,408 @@
+"""The collaboration map's data (/kaart/): what each visitor may see, as querysets and GeoJSON.
+
+Three layers, each with its own audience:
+
+- schools: every verified school, for everyone. The link to a school's page is only given to
+  those who may open it (its members, the CLB and bridge figures who serve it, moderators);
+- welfare organisations: one point per location of a verified organisation that has at least
+  one public offer, for everyone, linked to the organisation's page in the directory;
+- collaborations: a line from the school to the nearest location of each partner organisation.
+  Who takes part (approved members of the school or of a partner organisation, the CLB staff
+  and bridge figures who serve the school, the collaboration's broker) and moderators see the
+  title and a link. An approved member of a local government sees the collaborations of the
+  schools in their municipality as lines with status, form and life domains, but no title and
+  no link: the aggregate picture of their municipality, not the partners' agreements.
+  Anonymous visitors and pending members see no collaborations at all.
+
+Every query filters on the indexed latitude/longitude pairs when a bounding box is given, and
+the number of queries does not grow with the number of points.
+"""
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import BooleanField, Case, Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.urls import NoReverseMatch, reverse
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+
+from bridge.collaboration_views import collaborations_visible_to
+from bridge.models import Collaboration, CollaborationStatus
+from families.models import LifeDomain
+from portal.models import Membership, Municipality
+from schools.access import access_from, with_access
+from schools.models import School
+from welfare.models import Location, Offer, Organisation, OrganisationKind
+
+# The largest area one request may ask for, in degrees each way: about all of Flanders, and a
+# response that stays small enough for a phone.
+MAX_SPAN = 3.0
+# Around the points the first view fits, so a marker never sits on the edge of the map.
+PADDING = 0.02
+# Around a municipality's seat when it has no school to fit.
+MUNICIPALITY_RADIUS = 0.06
+
+
+class BBoxError(ValueError):
+    """A bounding box that cannot be used; the message says what to send instead."""
+
+
+@dataclass(frozen=True)
+class BBox:
+    """An area in degrees: west and east are longitudes, south and north latitudes."""
+
+    west: float
+    south: float
+    east: float
+    north: float
+
+    @classmethod
+    def parse(cls, raw: str) -> "BBox":
+        """Read `west,south,east,north` as sent by the map; BBoxError explains what is wrong."""
+        parts = [part.strip() for part in (raw or "").split(",")]
+        try:
+            values = [float(part) for part in parts]
+        except ValueError:
+            values = []
+        if len(values) != 4 or not all(math.isfinite(value) for value in values):
+            raise BBoxError(_("Give bbox as four numbers in degrees: west,south,east,north."))
+        west, south, east, north = values
+        if not (-180 <= west <= 180 and -180 <= east <= 180):
+            raise BBoxError(_("The longitudes in bbox (west and east) must lie between -180 and 180."))
+        if not (-90 <= south <= 90 and -90 <= north <= 90):
+            raise BBoxError(_("The latitudes in bbox (south and north) must lie between -90 and 90."))
+        if west >= east or south >= north:
+            raise BBoxError(_("In bbox, west must be smaller than east and south smaller than north."))
+        if east - west > MAX_SPAN or north - south > MAX_SPAN:
+            raise BBoxError(
+                _("The area in bbox is too large: at most %(span)s degrees each way. Zoom in.")
+                % {"span": f"{MAX_SPAN:g}"}
+            )
+        return cls(west, south, east, north)
+
+    def __str__(self) -> str:
+        return ",".join(f"{value:.5f}" for value in self.as_list())
+
+    def as_list(self) -> list[float]:
+        return [round(value, 6) for value in (self.west, self.south, self.east, self.north)]
+
+    def lookup(self, prefix: str = "") -> dict[str, tuple[float, float]]:
+        """Range filters on the (latitude, longitude) index of School and Location."""
+        return {
+            f"{prefix}latitude__range": (self.south, self.north),
+            f"{prefix}longitude__range": (self.west, self.east),
+        }
+
+    def padded(self, margin: float) -> "BBox":
+        return BBox(
+            max(self.west - margin, -180),
+            max(self.south - margin, -90),
+            min(self.east + margin, 180),
+            min(self.north + margin, 90),
+        )
+
+    def capped(self, span: float = MAX_SPAN) -> "BBox":
+        """At most `span` degrees each way, around the same centre."""
+        west, east, south, north = self.west, self.east, self.south, self.north
+        if east - west > span:
+            centre = (west + east) / 2
+            west, east = centre - span / 2, centre + span / 2
+        if north - south > span:
+            centre = (south + north) / 2
+            south, north = centre - span / 2, centre + span / 2
+        return BBox(west, south, east, north)
+
+
+# The demo region, Waasland: the first view when there is no school to fit yet.
+DEFAULT_BOUNDS = BBox(3.95, 51.05, 4.35, 51.27)
+
+
+@dataclass(frozen=True)
+class MapFilters:
+    """The filters of the map and its list. Each one applies to the layers it makes sense for:
+    municipality to all three, life domain and organisation kind to organisations and
+    collaborations, status to collaborations."""
+
+    municipality: Municipality | None = None
+    life_domain: LifeDomain | None = None
+    status: str = ""
+    kind: OrganisationKind | None = None
+
+
+NO_FILTERS = MapFilters()
+
+
+def _around(latitude: float, longitude: float, radius: float) -> BBox:
+    return BBox(longitude - radius, latitude - radius, longitude + radius, latitude + radius)
+
+
+def _fit(schools: QuerySet[School]) -> BBox | None:
+    box = schools.filter(latitude__isnull=False, longitude__isnull=False).aggregate(
+        west=Min("longitude"), south=Min("latitude"), east=Max("longitude"), north=Max("latitude")
+    )
+    if box["west"] is None:
+        return None
+    return BBox(box["west"], box["south"], box["east"], box["north"]).padded(PADDING).capped()
+
+
+def home_municipality(user) -> Municipality | None:
+    """The municipality a user works for: their local government, or their school's."""
+    if not user.is_authenticated:
+        return None
+    membership = (
+        Membership.objects.approved()
+        .filter(user=user)
+        .filter(Q(municipality__isnull=False) | Q(school__isnull=False))
+        .select_related("municipality", "school__municipality")
+        .first()
+    )
+    if membership is None:
+        return None
+    return membership.municipality or membership.school.municipality
+
+
+def initial_bounds(*, municipality: Municipality | None = None) -> BBox:
+    """What the map shows first: the verified schools of `municipality` (or around its seat),
+    else all verified schools, at most MAX_SPAN degrees each way; the demo region when there
+    are none."""
+    schools = School.objects.verified()
+    if municipality is not None:
+        bounds = _fit(schools.filter(municipality=municipality))
+        if bounds is not None:
+            return bounds
+        if municipality.latitude is not None:
+            return _around(municipality.latitude, municipality.longitude, MUNICIPALITY_RADIUS)
+    return _fit(schools) or DEFAULT_BOUNDS
+
+
+def map_municipalities() -> QuerySet[Municipality]:
+    """The municipalities with something on the map: the choices of the municipality filter."""
+    return Municipality.objects.filter(
+        Q(Exists(School.objects.verified().filter(municipality=OuterRef("pk"))))
+        | Q(Exists(Location.objects.filter(municipality=OuterRef("pk"), organisation__verified_at__isnull=False)))
+    ).order_by("name_nl")
+
+
+# --- the three layers ---------------------------------------------------------------------------
+
+
+def schools_on_map(*, user, filters: MapFilters = NO_FILTERS, bbox: BBox | None = None) -> QuerySet[School]:
+    """Verified schools, each with the user's relation to it (`schools.access`) for the link."""
+    schools = School.objects.verified().select_related("municipality")
+    if filters.municipality is not None:
+        schools = schools.filter(municipality=filters.municipality)
+    if bbox is not None:
+        schools = schools.filter(**bbox.lookup())
+    return with_access(schools, user).order_by("name", "pk")
+
+
+def locations_on_map(*, filters: MapFilters = NO_FILTERS, bbox: BBox | None = None) -> QuerySet[Location]:
+    """Locations of verified organisations with at least one public offer (in the life domain,
+    when one is chosen)."""
+    offers = Offer.objects.public().filter(organisation=OuterRef("organisation_id"))
+    if filters.life_domain is not None:
+        offers = offers.filter(life_domains=filters.life_domain)
+    locations = Location.objects.filter(Exists(offers)).select_related("organisation__kind", "municipality")
+    if filters.kind is not None:
+        locations = locations.filter(organisation__kind=filters.kind)
+    if filters.municipality is not None:
+        locations = locations.filter(municipality=filters.municipality)
+    if bbox is not None:
+        locations = locations.filter(**bbox.lookup())
+    return locations.order_by("organisation__name", "name", "pk")
+
+
+def can_see_collaborations(user) -> bool:
+    """Whether the collaboration layer exists for `user` at all (it may still be empty)."""
+    return bool(user.is_authenticated)
+
+
+def collaborations_on_map(
+    *, user, filters: MapFilters = NO_FILTERS, bbox: BBox | None = None, with_locations: bool = False
+) -> QuerySet[Collaboration]:
+    """The collaborations `user` may see on the map, each annotated with `details_visible`
+    (title and link) — see the module docstring for who sees what.
+
+    With a bounding box: those whose school or one of whose partners' locations lies in it.
+    `with_locations` prefetches the partners' located locations, for drawing the lines.
+    """
+    if not can_see_collaborations(user):
+        return Collaboration.objects.none()
+    if user.is_moderator:
+        collaborations = Collaboration.objects.annotate(details_visible=Value(True, output_field=BooleanField()))
+    else:
+        part_of = collaborations_visible_to(user).values("pk")
+        governed = Membership.objects.approved().filter(user=user, municipality__isnull=False)
+        collaborations = Collaboration.objects.filter(
+            Q(pk__in=part_of) | Q(school__municipality__in=governed.values("municipality_id"))
+        ).annotate(
+            details_visible=Case(
+                When(pk__in=part_of, then=Value(True)), default=Value(False), output_field=BooleanField()
+            )
+        )
+    if filters.status:
+        collaborations = collaborations.filter(status=filters.status)
+    if filters.municipality is not None:
+        collaborations = collaborations.filter(school__municipality=filters.municipality)
+    # Exists rather than a join: a collaboration with two partners of one kind is still one row.
+    if filters.life_domain is not None:
+        about = Collaboration.life_domains.through.objects.filter(
+            collaboration_id=OuterRef("pk"), lifedomain_id=filters.life_domain.pk
+        )
+        collaborations = collaborations.filter(Exists(about))
+    if filters.kind is not None:
+        with_kind = Collaboration.organisations.through.objects.filter(
+            collaboration_id=OuterRef("pk"), organisation__kind=filters.kind
+        )
+        collaborations = collaborations.filter(Exists(with_kind))
+    if bbox is not None:
+        partner_nearby = Location.objects.filter(organisation__collaborations=OuterRef("pk"), **bbox.lookup())
+        collaborations = collaborations.filter(Q(**bbox.lookup("school__")) | Q(Exists(partner_nearby)))
+    partners: str | Prefetch = "organisations"
+    if with_locations:
+        located = Location.objects.filter(latitude__isnull=False, longitude__isnull=False).order_by("pk")
+        with_sites = Organisation.objects.select_related("kind").prefetch_related(Prefetch("locations", located))
+        partners = Prefetch("organisations", queryset=with_sites)
+    return (
+        collaborations.select_related("school__municipality")
+        .prefetch_related(partners, "life_domains")
+        .order_by("school__name", "-created_at", "-pk")
+    )
+
+
+def status_counts(collaborations: QuerySet[Collaboration]) -> list[dict[str, Any]]:
+    """How many collaborations per status, every status listed (zero included), in one query."""
+    counts = dict(collaborations.order_by().values_list("status").annotate(n=Count("pk", distinct=True)))
+    return [
+        {"status": value, "label": capfirst(label), "count": counts.get(value, 0)}
+        for value, label in CollaborationStatus.choices
+    ]
+
+
+# --- GeoJSON ----------------------------------------------------------------------------------
+
+
+def _point(longitude: float, latitude: float) -> dict:
+    return {"type": "Point", "coordinates": [round(longitude, 6), round(latitude, 6)]}
+
+
+def _reverse(name: str, **kwargs) -> str | None:
+    try:
+        return reverse(name, kwargs=kwargs)
+    except NoReverseMatch:
+        return None
+
+
+def school_url(school: School, user) -> str | None:
+    """The school's page, for those who may open it; None for everyone else."""
+    if not access_from(school, user).can_view:
+        return None
+    return _reverse("schools:detail", pk=school.pk)
+
+
+def school_feature(school: School, user) -> dict:
+    return {
+        "type": "Feature",
+        "id": f"school-{school.pk}",
+        "geometry": _point(school.longitude, school.latitude),
+        "properties": {
+            "kind": "school",
+            "id": school.pk,
+            "name": school.name,
+            "address": f"{school.street}, {school.postal_code} {school.municipality.name_nl}",
+            "municipality": school.municipality.name_nl,
+            "url": school_url(school, user),
+        },
+    }
+
+
+def location_feature(location: Location) -> dict:
+    organisation = location.organisation
+    return {
+        "type": "Feature",
+        "id": f"location-{location.pk}",
+        "geometry": _point(location.longitude, location.latitude),
+        "properties": {
+            "kind": "organisation",
+            "id": organisation.pk,
+            "name": organisation.name,
+            "location": location.name,
+            "address": location.address,
+            "municipality": location.municipality.name_nl,
+            "organisation_kind": organisation.kind.name,
+            "organisation_kind_slug": organisation.kind.slug,
+            "url": _reverse("directory:organisation", pk=organisation.pk),
+        },
+    }
+
+
+def nearest_location(locations: list[Location], latitude: float, longitude: float) -> Location | None:
+    """The location closest to a point, measured on a flat map scaled for the latitude: exact
+    enough to pick between the sites of one organisation."""
+    scale = math.cos(math.radians(latitude))
+    return min(
+        locations,
+        key=lambda location: (location.latitude - latitude) ** 2 + ((location.longitude - longitude) * scale) ** 2,
+        default=None,
+    )
+
+
+def collaboration_features(collaboration: Collaboration, *, kind: OrganisationKind | None = None) -> list[dict]:
+    """One line per partner organisation (of `kind`, when given), from the school to that
+    partner's nearest location. Needs `collaborations_on_map(with_locations=True)`."""
+    school = collaboration.school
+    if school.latitude is None or school.longitude is None:
+        return []
+    details = bool(collaboration.details_visible)
+    domains = [domain.name for domain in collaboration.life_domains.all()]
+    features = []
+    for organisation in collaboration.organisations.all():
+        if kind is not None and organisation.kind_id != kind.pk:
+            continue
+        location = nearest_location(list(organisation.locations.all()), school.latitude, school.longitude)
+        if location is None:
+            continue
+        features.append(
+            {
+                "type": "Feature",
+                "id": f"collaboration-{collaboration.pk}-{organisation.pk}",
+                "geometry": {
+                    "type": "LineString",
+                    "coordinates": [
+                        [round(school.longitude, 6), round(school.latitude, 6)],
+                        [round(location.longitude, 6), round(location.latitude, 6)],
+                    ],
+                },
+                "properties": {
+                    "kind": "collaboration",
+                    "id": collaboration.pk,
+                    "school_id": school.pk,
+                    "school": school.name,
+                    "organisation": organisation.name,
+                    "status": collaboration.status,
+                    "status_label": capfirst(collaboration.get_status_display()),
+                    "form": collaboration.form,
+                    "form_label": capfirst(collaboration.get_form_display()),
+                    "life_domains": domains,
+                    "details": details,
+                    "title": collaboration.title if details else None,
+                    "url": _reverse("bridge:collaboration_detail", pk=collaboration.pk) if details else None,
+                },
+            }
+        )
+    return features
+
+
+def feature_collection(*, user, bbox: BBox, filters: MapFilters = NO_FILTERS) -> dict:
+    """Everything the map shows in `bbox` for `user`, as a GeoJSON FeatureCollection: schools,
+    then organisation locations (points), then collaborations (lines)."""
+    features = [
+        school_feature(school, user)
+        for school in schools_on_map(user=user, filters=filters, bbox=bbox)
+        if school.latitude is not None
+    ]
+    features += [location_feature(location) for location in locations_on_map(filters=filters, bbox=bbox)]
+    for collaboration in collaborations_on_map(user=user, filters=filters, bbox=bbox, with_locations=True):
+        features += collaboration_features(collaboration, kind=filters.kind)
+    return {"type": "FeatureCollection", "bbox": bbox.as_list(), "features": features}
