@@ -17,6 +17,7 @@ urlpatterns = [
     path("samenwerking/", include("bridge.urls")),
     path("kaart/", include("bridge.map_urls")),
     path("afspraak/", include("bridge.record_urls")),
+    path("gemeente/", include("bridge.dashboard_urls")),
     # Switching the interface language changes nothing that matters to an attacker; exempting it
     # lets anonymous pages (the family help page above all) set no cookie at all.
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),

@@ -1,0 +1,441 @@
+"""The municipality dashboard (/gemeente/<nis_code>/): what a local government needs to act on.
+
+Who sees a municipality's dashboard (``get_dashboard_access``):
+
+- approved members of the municipality's local government: its aggregates, never a need;
+- CLB staff (approved CLB membership) whose CLB guides at least one school in it;
+- bridge figures who serve at least one school in it;
+- moderators: every municipality.
+
+A local government of another municipality, CLB staff whose CLB guides no school there and a
+bridge figure without a school there are told it does not exist (404): it is another entity's
+page. Everyone else who is logged in (school and welfare members, pending members, visitors)
+gets 403: the page exists, it is just not theirs.
+
+Small counts. Counts of needs and of families below 5 (but not 0) are shown as "< 5" to local
+governments and bridge figures: the dashboard counts every school of the municipality, most of
+which a bridge figure does not serve, and a municipality with few schools would otherwise let a
+small number point at one school's families. CLB staff and moderators read exact numbers: CLB
+staff are bound by professional secrecy and already read the needs of the schools they guide,
+moderators keep the platform. Collaborations, schools and barriers are about institutions and
+structures, not families: they are never suppressed. A share (needs with a partner) is hidden
+from suppressed viewers whenever one of its two parts is a small count, since the percentage
+would give it away.
+
+Barriers (drempels): bridge figures, approved members of a school and CLB staff signal them for
+a municipality where they have a school (``signal_barrier``); moderators may too. The note is
+about a structure, not a family, and passes the privacy guard.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from bridge.access import brokered_schools
+from bridge.candidates import PARTNER_STATUSES
+from bridge.gaps import SMALL_COUNT, GapReport, gap_report, shown_families
+from bridge.models import (
+    Barrier,
+    BarrierKind,
+    BridgeFigure,
+    Collaboration,
+    CollaborationForm,
+    CollaborationStatus,
+    MatchRequest,
+    MatchStatus,
+)
+from families.models import FamilyNeed, NeedStatus
+from families.privacy import validate_no_personal_data
+from portal import audit
+from portal.models import AuditEvent, Membership, Municipality
+from schools.access import access_from, with_access
+from schools.models import School
+
+# A school "has a collaboration" while one is being proposed, agreed, running or evaluated.
+LIVE_COLLABORATION_STATUSES = (CollaborationStatus.PROPOSED, *PARTNER_STATUSES)
+NOTE_MAX_LENGTH = 1000
+
+
+class Viewer:
+    MODERATOR = "moderator"
+    CLB = "clb"
+    BRIDGE_FIGURE = "bridge_figure"
+    LOCAL_GOVERNMENT = "local_government"
+
+
+# --- who sees what ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DashboardAccess:
+    """One user's view of one municipality's dashboard."""
+
+    municipality: Municipality
+    viewer: str
+    suppress_small_counts: bool
+
+    @property
+    def is_local_government(self) -> bool:
+        return self.viewer == Viewer.LOCAL_GOVERNMENT
+
+    def shown(self, count: int) -> int | str:
+        """A count of needs or families as this viewer may read it."""
+        return shown_families(count, suppress=self.suppress_small_counts)
+
+
+def _ties(user) -> tuple[dict | None, bool]:
+    membership = Membership.objects.approved().filter(user=user).values("clb_id", "municipality_id").first()
+    return membership, BridgeFigure.objects.filter(user=user).exists()
+
+
+def dashboard_access(user, municipality: Municipality) -> DashboardAccess | None:
+    """The user's view of `municipality`'s dashboard, or None when it is not theirs.
+
+    In order: moderators (exact), CLB staff of a CLB that guides a school there (exact), the
+    municipality's own local government (suppressed), a bridge figure serving a school there
+    (suppressed). A bridge figure who is also CLB staff reads exact numbers.
+    """
+    if not user.is_authenticated:
+        return None
+    if user.is_moderator:
+        return DashboardAccess(municipality, Viewer.MODERATOR, suppress_small_counts=False)
+    membership, is_bridge_figure = _ties(user)
+    if membership and membership["clb_id"]:
+        guides = School.objects.filter(municipality=municipality, clb_assignment__clb_id=membership["clb_id"])
+        if guides.exists():
+            return DashboardAccess(municipality, Viewer.CLB, suppress_small_counts=False)
+    if membership and membership["municipality_id"] == municipality.pk:
+        return DashboardAccess(municipality, Viewer.LOCAL_GOVERNMENT, suppress_small_counts=True)
+    if is_bridge_figure and School.objects.filter(municipality=municipality, bridge_figures__user=user).exists():
+        return DashboardAccess(municipality, Viewer.BRIDGE_FIGURE, suppress_small_counts=True)
+    return None
+
+
+def has_dashboard_role(user) -> bool:
+    """Local governments, CLB staff and bridge figures have dashboards (of some municipality)."""
+    if not user.is_authenticated:
+        return False
+    if user.is_moderator:
+        return True
+    membership, is_bridge_figure = _ties(user)
+    return is_bridge_figure or bool(membership and (membership["clb_id"] or membership["municipality_id"]))
+
+
+def get_dashboard_access(user, nis_code: str) -> DashboardAccess:
+    """The access of `user` to the dashboard of the municipality `nis_code`.
+
+    404 for an unknown municipality and for someone whose dashboards are of other
+    municipalities; 403 for a logged-in user who has no dashboard at all.
+    """
+    municipality = Municipality.objects.filter(nis_code=nis_code).first()
+    if municipality is None:
+        raise Http404
+    access = dashboard_access(user, municipality)
+    if access is not None:
+        return access
+    if has_dashboard_role(user):
+        raise Http404
+    raise PermissionDenied
+
+
+def dashboard_municipalities(user) -> QuerySet[Municipality]:
+    """The municipalities whose dashboard `user` may open, with their number of schools.
+
+    Moderators: every municipality with a school. Local governments: their own. CLB staff and
+    bridge figures: the municipalities of the schools they serve.
+    """
+    municipalities = Municipality.objects.annotate(school_count=Count("schools", distinct=True))
+    if not user.is_authenticated:
+        return municipalities.none()
+    if user.is_moderator:
+        return municipalities.filter(school_count__gt=0)
+    own = Membership.objects.approved().filter(user=user, municipality__isnull=False).values("municipality_id")
+    served = brokered_schools(user).values("municipality_id")
+    return municipalities.filter(Q(pk__in=own) | Q(pk__in=served))
+
+
+# --- the numbers ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DomainCount:
+    """Needs of one life domain: open and addressed, and the families in the open ones."""
+
+    slug: str
+    name: str
+    icon: str
+    position: int
+    open_needs: int = 0
+    addressed_needs: int = 0
+    open_families: int = 0
+
+
+@dataclass(frozen=True)
+class SchoolWithout:
+    school: School
+    can_view: bool
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    municipality: Municipality
+    domains: tuple[DomainCount, ...]
+    open_needs: int
+    addressed_needs: int
+    open_families: int
+    needs_with_partner: int
+    by_status: tuple[tuple[str, str, int], ...]
+    by_form: tuple[tuple[str, str, int], ...]
+    gaps: GapReport
+    school_count: int
+    schools_without: tuple[SchoolWithout, ...]
+    barriers_by_kind: tuple[tuple[str, str, int], ...]
+
+    @property
+    def needs_counted(self) -> int:
+        """The needs of the share: open and addressed ones (withdrawn needs are left out)."""
+        return self.open_needs + self.addressed_needs
+
+    @property
+    def collaboration_count(self) -> int:
+        return sum(count for _value, _label, count in self.by_status)
+
+    @property
+    def barrier_count(self) -> int:
+        return sum(count for _value, _label, count in self.barriers_by_kind)
+
+    @property
+    def share_percent(self) -> int | None:
+        if not self.needs_counted:
+            return None
+        return round(100 * self.needs_with_partner / self.needs_counted)
+
+    def share_hidden(self, *, suppress: bool) -> bool:
+        """Hidden from a suppressed viewer when it would give a small count away: the needs with
+        a partner or those without one number 1 to 4."""
+        if not suppress:
+            return False
+        without = self.needs_counted - self.needs_with_partner
+        return any(0 < count < SMALL_COUNT for count in (self.needs_with_partner, without))
+
+
+def _needs(municipality: Municipality) -> QuerySet[FamilyNeed]:
+    return FamilyNeed.objects.filter(
+        school__municipality=municipality, status__in=[NeedStatus.OPEN, NeedStatus.ADDRESSED]
+    )
+
+
+def _domain_counts(municipality: Municipality) -> tuple[DomainCount, ...]:
+    """Needs per life domain and status, in one query; a need in two domains counts in both."""
+    rows = (
+        _needs(municipality)
+        .values(
+            "life_domains__slug",
+            "life_domains__name",
+            "life_domains__icon",
+            "life_domains__position",
+            "status",
+        )
+        .annotate(needs=Count("pk", distinct=True), families=Sum("family_count"))
+        .order_by()
+    )
+    counts: dict[str, dict] = {}
+    for row in rows:
+        slug = row["life_domains__slug"]
+        if slug is None:
+            continue
+        cell = counts.setdefault(
+            slug,
+            {
+                "slug": slug,
+                "name": row["life_domains__name"],
+                "icon": row["life_domains__icon"],
+                "position": row["life_domains__position"],
+                "open_needs": 0,
+                "addressed_needs": 0,
+                "open_families": 0,
+            },
+        )
+        if row["status"] == NeedStatus.OPEN:
+            cell["open_needs"] += row["needs"]
+            cell["open_families"] += row["families"] or 0
+        else:
+            cell["addressed_needs"] += row["needs"]
+    domains = [DomainCount(**cell) for cell in counts.values()]
+    domains.sort(key=lambda domain: (domain.position, domain.name))
+    return tuple(domains)
+
+
+def _need_totals(municipality: Municipality) -> dict[str, int]:
+    """Open and addressed needs, families in open needs, and needs with an accepted partner:
+    an accepted match request, or a collaboration that is agreed, active or evaluated (what the
+    gap report calls covered), in one query."""
+    has_partner = Q(Exists(MatchRequest.objects.filter(need_id=OuterRef("pk"), status=MatchStatus.ACCEPTED))) | Q(
+        Exists(
+            Collaboration.needs.through.objects.filter(
+                familyneed_id=OuterRef("pk"), collaboration__status__in=PARTNER_STATUSES
+            )
+        )
+    )
+    totals = _needs(municipality).aggregate(
+        open_needs=Count("pk", filter=Q(status=NeedStatus.OPEN)),
+        addressed_needs=Count("pk", filter=Q(status=NeedStatus.ADDRESSED)),
+        open_families=Sum("family_count", filter=Q(status=NeedStatus.OPEN)),
+        needs_with_partner=Count("pk", filter=has_partner),
+    )
+    return {key: value or 0 for key, value in totals.items()}
+
+
+def _counted(rows, choices) -> tuple[tuple[str, str, int], ...]:
+    counts = {row["key"]: row["n"] for row in rows}
+    return tuple((value, str(label), counts.get(value, 0)) for value, label in choices)
+
+
+def _collaboration_counts(municipality: Municipality) -> tuple[tuple, tuple]:
+    collaborations = Collaboration.objects.filter(school__municipality=municipality).order_by()
+    by_status = collaborations.values(key=F("status")).annotate(n=Count("pk"))
+    by_form = collaborations.values(key=F("form")).annotate(n=Count("pk"))
+    return _counted(by_status, CollaborationStatus.choices), _counted(by_form, CollaborationForm.choices)
+
+
+def _schools_without(municipality: Municipality, user) -> tuple[int, tuple[SchoolWithout, ...]]:
+    """Verified schools of the municipality with no live collaboration (proposed, agreed, active or
+    evaluated), each with whether the viewer may open its page; and the number of verified schools."""
+    live = Collaboration.objects.filter(school_id=OuterRef("pk"), status__in=LIVE_COLLABORATION_STATUSES)
+    schools = list(
+        with_access(School.objects.verified().filter(municipality=municipality), user)
+        .annotate(has_collaboration=Exists(live))
+        .order_by("name", "pk")
+    )
+    without = tuple(
+        SchoolWithout(school=school, can_view=access_from(school, user).can_view)
+        for school in schools
+        if not school.has_collaboration
+    )
+    return len(schools), without
+
+
+def barriers_in(municipality: Municipality) -> QuerySet[Barrier]:
+    """The municipality's barriers, newest first, with their school."""
+    return Barrier.objects.filter(municipality=municipality).select_related("school").order_by("-created_at", "-pk")
+
+
+def _barrier_counts(municipality: Municipality) -> tuple[tuple[str, str, int], ...]:
+    rows = Barrier.objects.filter(municipality=municipality).order_by().values(key=F("kind"))
+    return _counted(rows.annotate(n=Count("pk")), BarrierKind.choices)
+
+
+def municipality_dashboard(*, municipality: Municipality, user) -> Dashboard:
+    """Every number of the dashboard, in a fixed number of queries whatever the size of the
+    municipality. The caller suppresses small counts for the viewer (DashboardAccess.shown)."""
+    totals = _need_totals(municipality)
+    by_status, by_form = _collaboration_counts(municipality)
+    school_count, schools_without = _schools_without(municipality, user)
+    return Dashboard(
+        municipality=municipality,
+        domains=_domain_counts(municipality),
+        by_status=by_status,
+        by_form=by_form,
+        gaps=gap_report(needs=FamilyNeed.objects.filter(school__municipality=municipality)),
+        school_count=school_count,
+        schools_without=schools_without,
+        barriers_by_kind=_barrier_counts(municipality),
+        **totals,
+    )
+
+
+# --- signalling a barrier -------------------------------------------------------------------------------
+
+
+class BarrierError(Exception):
+    """A barrier that cannot be recorded; the message is shown as is."""
+
+
+def signalling_schools(user, municipality: Municipality) -> QuerySet[School]:
+    """The schools of `municipality` a user may name when signalling a barrier: the school of
+    their approved membership and the schools they serve as CLB staff or bridge figure; every
+    school there for a moderator."""
+    schools = School.objects.filter(municipality=municipality)
+    if not user.is_authenticated:
+        return schools.none()
+    if user.is_moderator:
+        return schools
+    own = Membership.objects.approved().filter(user=user, school__isnull=False).values("school_id")
+    return schools.filter(Q(pk__in=own) | Q(pk__in=brokered_schools(user).values("pk")))
+
+
+def can_signal(user, municipality: Municipality) -> bool:
+    """Moderators, and who works with a school in the municipality: its approved members, the
+    CLB staff who guide it and the bridge figures who serve it."""
+    if not user.is_authenticated:
+        return False
+    return bool(user.is_moderator) or signalling_schools(user, municipality).exists()
+
+
+def get_signal_municipality(user, nis_code: str) -> Municipality:
+    """The municipality a user signals a barrier for: 404 when it does not exist or when the
+    user has nothing to do with it, 403 when they may see its dashboard but not signal (a
+    local government receives barriers, it does not signal them)."""
+    municipality = Municipality.objects.filter(nis_code=nis_code).first()
+    if municipality is None:
+        raise Http404
+    if can_signal(user, municipality):
+        return municipality
+    if dashboard_access(user, municipality) is not None:
+        raise PermissionDenied
+    if has_dashboard_role(user):
+        raise Http404
+    raise PermissionDenied
+
+
+@transaction.atomic
+def signal_barrier(
+    *,
+    municipality: Municipality,
+    kind: str,
+    note: str,
+    by,
+    school: School | None = None,
+) -> Barrier:
+    """Record a drempel for `municipality` (and optionally one of its schools), with an audit entry.
+
+    PermissionDenied when `by` may not signal for the municipality or name that school;
+    BarrierError for a note that is empty, too long or holds personal data, or an unknown kind.
+    """
+    if not can_signal(by, municipality):
+        raise PermissionDenied
+    if school is not None and not signalling_schools(by, municipality).filter(pk=school.pk).exists():
+        raise PermissionDenied
+    if kind not in BarrierKind.values:
+        raise BarrierError(_("Choose one of the listed barriers."))
+    note = " ".join((note or "").split())
+    if not note:
+        raise BarrierError(_("Write a short note about the barrier."))
+    if len(note) > NOTE_MAX_LENGTH:
+        raise BarrierError(
+            _("Keep the note to %(limit)d characters; it has %(count)d.")
+            % {"limit": NOTE_MAX_LENGTH, "count": len(note)}
+        )
+    try:
+        validate_no_personal_data(note)
+    except ValidationError as error:
+        raise BarrierError(" ".join(error.messages)) from error
+    barrier = Barrier.objects.create(municipality=municipality, school=school, kind=kind, note=note, reported_by=by)
+    audit.record(
+        actor=by,
+        action=AuditEvent.Action.CREATE,
+        obj=barrier,
+        changes={
+            "municipality": municipality.nis_code,
+            "school": school.name if school else None,
+            "kind": kind,
+            "note": note,
+        },
+    )
+    return barrier
