@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from tests.permissions import Case, World, build_world, check_case, matrix_params
+from tests.permissions import Case, World, build_world, check_case, everyone, matrix_params
 
 
 @dataclass
@@ -41,6 +41,9 @@ MATRIX = [
     # The school's own people, then the welfare organisation's people, who do not read school needs.
     Case("api:need_matches", owner="school", kwargs=lambda w: {"need_id": w.need.pk}, get=API_NEED_OWN),
     Case("api:need_matches", owner="organisation", kwargs=lambda w: {"need_id": w.need.pk}, get=API_NEED_OTHER),
+    # The API's description is public; like the API, it answers GET only.
+    Case("api:openapi", get=everyone(200)),
+    Case("api:docs", get=everyone(200)),
 ]
 
 
