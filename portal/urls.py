@@ -23,6 +23,7 @@ urlpatterns = [
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("account/tokens/", include("portal.token_urls")),
     path("account/", include("allauth.urls")),
+    path("beheer-data/", include("portal.data_urls")),
     path("beheer/", admin.site.urls),
     path("api/v1/", include("bridge.api_urls")),
     path("api/hsds/", include("welfare.hsds_api_urls")),
