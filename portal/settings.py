@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "portal.security.RequireTwoFactorMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -168,6 +169,10 @@ if TESTING:
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Brugwijzer"
+# Two-factor authentication for moderators, CLB staff and local governments (portal.security).
+# On in production; off for the demo (DEBUG) and the test run, where tests sign in as those
+# roles without an authenticator — tests/portal/test_security.py turns it on.
+BRUGWIJZER_REQUIRE_2FA = env_bool("BRUGWIJZER_REQUIRE_2FA", default=not (DEBUG or TESTING))
 LOGIN_REDIRECT_URL = "home"
 LOGIN_URL = "account_login"
 
@@ -261,6 +266,10 @@ if not DEBUG and not TESTING:
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
+    # Preloading commits every subdomain to HTTPS and is hard to undo: operators opt in with
+    # SECURE_HSTS_PRELOAD=1, and until then the deploy check's reminder is silenced.
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
