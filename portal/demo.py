@@ -21,7 +21,19 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from bridge.models import CLB, BridgeFigure, CLBSchool, Collaboration, MatchRequest
+from bridge.models import (
+    CLB,
+    Actor,
+    Barrier,
+    BridgeFigure,
+    CLBSchool,
+    Collaboration,
+    CollaborationCondition,
+    CollaborationRole,
+    ConditionKind,
+    LearningEntry,
+    MatchRequest,
+)
 from families.models import FamilyNeed, LifeDomain
 from portal.models import Language, Membership, MembershipRole, MembershipStatus, Municipality, User
 from portal.validators import kbo_is_valid
@@ -518,6 +530,7 @@ OFFERS = [
         "Kinderfietsen lenen die meegroeien met je kind, met een helm en fietsslot erbij.",
         "Kom langs op woensdagnamiddag met je kind om een fiets te kiezen.",
         ages=(3, 12), cost="low", cost_note="€ 20 per jaar, € 10 met kansentarief.", access=("walk_in",),
+        capacity="full",  # every bike is lent out: one of the demo's genuine gaps (see NEEDS, "kleuters-vervoer")
     ),
     # Sociaal Huis Sint-Gillis-Waas
     OfferSpec(
@@ -1015,7 +1028,7 @@ OFFERS = [
         "Een vrijwilliger rijdt je naar een afspraak, de winkel of een dienst.",
         "Bel minstens twee dagen op voorhand.",
         cost="low", cost_note="€ 0,40 per kilometer en € 10 lidgeld per jaar.", access=("appointment",),
-        area=(SINT_GILLIS_WAAS, STEKENE, BEVEREN),
+        area=(SINT_GILLIS_WAAS, BEVEREN),  # no volunteer drivers in Stekene: part of a genuine gap
     ),
     OfferSpec(
         "mmc-schoolrit", "mindermobielencentrale-waasland", "Stapgroep en fietspool naar school",
@@ -1227,7 +1240,21 @@ NEEDS = [
              ("vrije-tijd",),
              "Veel kinderen zijn niet aangesloten bij een sportclub of jeugdbeweging, vooral door de kosten.",
              ages=(6, 12), families=9, urgency="low", prefers=("free",), status="addressed"),
+    # Two genuine gaps: nothing in reach answers them (see GAP_NEEDS).
+    NeedSpec("kleuters-vervoer", "990114", "Kleuters uit de gehuchten geraken niet op school", ("mobiliteit",),
+             "Sinds de schoolbus naar de gehuchten is afgeschaft, blijven kleuters van gezinnen zonder auto "
+             "thuis bij regen of als een ouder vroeg moet werken. Te voet is het drie kilometer langs een "
+             "drukke gewestweg.",
+             ages=(3, 5), families=6, urgency="high", prefers=("free",)),
+    NeedSpec("toestel-eerste-graad", "990107", "Geen toestel thuis om met de lees- en rekenapps te oefenen",
+             ("digitaal",),
+             "In de eerste graad oefenen kinderen thuis met de lees- en rekenapps van de school. Een deel van "
+             "de gezinnen heeft enkel de smartphone van een ouder, die overdag mee naar het werk gaat.",
+             ages=(6, 8), families=7, prefers=("free",)),
 ]  # fmt: skip
+
+# The refs of the needs that no offer in reach answers: the demo's gaps.
+GAP_NEEDS = ("kleuters-vervoer", "toestel-eerste-graad")
 
 
 @dataclass(frozen=True)
@@ -1280,11 +1307,11 @@ class CollaborationSpec:
 
 COLLABORATIONS = [
     CollaborationSpec("990101", "Schoolkosten samen aanpakken", "active", ("sociaal-huis-sint-niklaas",),
-                      ("schoolkosten",), ("inkomen", "leren"), -120, None, 60,
+                      ("schoolkosten",), ("inkomen", "leren"), -120, None, 40,
                       match=("schoolkosten", "sn-schoolkosten")),
     CollaborationSpec("990102", "Ontbijt op school", "active",
                       ("buurtwerk-clementwijk", "sociaal-huis-sint-niklaas"), ("ontbijt",),
-                      ("basisnoden", "gezondheid"), -60, None, 30, match=("ontbijt", "bw-cl-buurtrestaurant")),
+                      ("basisnoden", "gezondheid"), -60, None, 9, match=("ontbijt", "bw-cl-buurtrestaurant")),
     CollaborationSpec("990101", "Taalcafé voor ouders", "agreed", ("integratiepunt-waasland",),
                       ("nederlands-oefenen",), ("taal",), 14, None, 100),
     CollaborationSpec("990101", "Laptops voor de derde graad", "evaluated", ("digipunt-waasland",), ("laptop",),
@@ -1306,6 +1333,457 @@ COLLABORATIONS = [
     CollaborationSpec("990110", "Samen naar de kleuterklas in Melsele", "agreed",
                       ("huis-van-het-kind-beveren-kruibeke-zwijndrecht", "inloopteam-het-nestje"),
                       ("kleuterparticipatie",), ("leren", "opvoeding"), 7, None, 90),
+]  # fmt: skip
+
+
+# --- how each collaboration works: the practice guide's why, conditions, who does what, learning ---
+
+IN_PLACE, CHALLENGE, NOT_DISCUSSED = "in_place", "challenge", "open"
+
+
+@dataclass(frozen=True)
+class RoleSpec:
+    actor: str
+    tasks: str
+    limits: str
+
+
+@dataclass(frozen=True)
+class LearningSpec:
+    side: str
+    what_happened: str
+    learned: str
+    take_away: str = ""
+    days: int = -30  # when it was written, from the day the entry is first created
+
+
+@dataclass(frozen=True)
+class CollaborationDetail:
+    form: str
+    urgency: str
+    goals: str
+    default_state: str  # the state of every condition not named in `conditions`
+    conditions: dict[str, tuple[str, str]]  # condition kind -> (state, note)
+    roles: tuple[RoleSpec, ...]
+    learning: tuple[LearningSpec, ...] = ()
+
+
+# Keyed by the collaboration's title (unique in the demo region).
+COLLABORATION_DETAILS = {
+    "Schoolkosten samen aanpakken": CollaborationDetail(
+        "consultation_hours", "high",
+        "Geen kind blijft nog thuis op een dag met een betalende uitstap. Een maatschappelijk werker van het "
+        "Sociaal Huis houdt om de twee weken spreekuur op school, zodat ouders zonder omweg hulp kunnen vragen "
+        "bij de schoolfactuur. Samen spreiden we de kosten beter over het schooljaar.",
+        IN_PLACE,
+        {
+            "time": (CHALLENGE, "Het spreekuur valt op dezelfde dag als het zorgoverleg van de zorgcoördinator."),
+            "practical": (CHALLENGE, "Geen vast lokaal op woensdag; het spreekuur verhuist dan naar de refter."),
+            "privacy": (IN_PLACE, "Ouders geven zelf toestemming voor het delen van de schoolfactuur."),
+            "funding": (IN_PLACE, "Tussenkomsten uit het budget voor maatschappelijke participatie."),
+        },
+        (
+            RoleSpec("school",
+                     "De zorgcoördinator spreekt ouders aan bij een openstaande factuur en nodigt hen uit op het "
+                     "spreekuur. De school maakt een overzicht van alle kosten per leerjaar.",
+                     "We vragen ouders geen bewijs van hun inkomen en sturen geen factuur naar een incassobureau "
+                     "zolang het traject loopt."),
+            RoleSpec("welfare",
+                     "Spreekuur op school om de twee weken: samen met ouders het recht op schooltoeslag, UiTPAS "
+                     "en een tussenkomst bekijken.",
+                     "We betalen niets rechtstreeks aan de school zonder akkoord van de ouders en doen via dit "
+                     "spreekuur geen budgetbeheer."),
+            RoleSpec("bridge_figure",
+                     "Stapt mee naar het eerste gesprek en zorgt dat ouders daarna zelf de weg naar het Sociaal "
+                     "Huis vinden.",
+                     "Beslist niet over financiële hulp en houdt geen dossier bij."),
+        ),
+        (
+            LearningSpec("school",
+                         "Na drie spreekuren kwamen er meer ouders dan verwacht, ook met andere vragen dan de "
+                         "schoolfactuur.",
+                         "Ouders stappen makkelijker naar iemand die ze op school leren kennen dan naar een loket "
+                         "in de stad.",
+                         "We stellen de maatschappelijk werker voortaan voor op het eerste oudercontact.", -90),
+            LearningSpec("welfare",
+                         "Een aanvraag voor een tussenkomst bleef hangen omdat op de schoolfactuur niet stond "
+                         "waarvoor elk bedrag diende.",
+                         "Scholen werken met een maximumfactuur per leerjaar; de details zitten in hun "
+                         "administratie, niet op de factuur.",
+                         "We vragen de school meteen een kostenoverzicht per leerjaar.", -60),
+            LearningSpec("bridge_figure",
+                         "Twee gezinnen bleven weg nadat de uitnodiging enkel via de schoolapp was verstuurd.",
+                         "Een persoonlijke uitnodiging aan de schoolpoort werkt beter dan een bericht in de app.",
+                         days=-20),
+        ),
+    ),
+    "Ontbijt op school": CollaborationDetail(
+        "joint_activity", "high",
+        "Elke schooldag een gezond ontbijt voor kinderen die zonder eten naar school komen, zonder dat ze "
+        "daarvoor apart gezet worden. Het buurtrestaurant levert, vrijwilligers uit de wijk helpen mee en de "
+        "school houdt het ontbijt open voor alle kinderen.",
+        IN_PLACE,
+        {
+            "funding": (CHALLENGE, "De subsidie voor voeding loopt af in juni; verlenging is nog niet zeker."),
+            "practical": (CHALLENGE, "Geen koelkast in de refter; de melk moet elke ochtend vers komen."),
+            "time": (IN_PLACE, "Ontbijt van 8 tot 8.25 u., voor de bel."),
+            "management": (IN_PLACE, "De directie schuift elke maandag mee aan."),
+        },
+        (
+            RoleSpec("school",
+                     "Zet de refter open vanaf 8 uur, voorziet een leerkracht voor het toezicht en bespreekt "
+                     "kinderen die vaak zonder ontbijt komen op het zorgoverleg.",
+                     "We vragen kinderen niet waarom ze niet ontbeten hebben en houden geen lijst bij van wie "
+                     "er komt."),
+            RoleSpec("welfare",
+                     "Het buurtrestaurant levert brood, beleg en fruit en brengt twee vrijwilligers mee. Het "
+                     "Sociaal Huis betaalt de voeding.",
+                     "Geen maaltijden op woensdagnamiddag of in de vakanties via de school."),
+            RoleSpec("bridge_figure",
+                     "Is op maandag aan de ontbijttafel en maakt een praatje met ouders die hun kind brengen.",
+                     "Verwijst niemand door die daar niet zelf om vraagt."),
+            RoleSpec("parents",
+                     "Enkele ouders zetten om beurten mee klaar en ruimen af.",
+                     "Ouders houden geen toezicht op de kinderen."),
+        ),
+        (
+            LearningSpec("welfare",
+                         "In de eerste weken kwamen vooral kinderen die thuis al gegeten hadden; de kinderen voor "
+                         "wie het bedoeld was, bleven weg.",
+                         "Leerkrachten zien wie honger heeft en kunnen kinderen zonder ophef uitnodigen; een open "
+                         "aanbod alleen bereikt hen niet.",
+                         "Naast het open ontbijt nodigen de leerkrachten nu ook persoonlijk uit.", -40),
+            LearningSpec("school",
+                         "Een vrijwilliger vroeg een kind aan tafel naar de situatie thuis.",
+                         "Vrijwilligers kennen de afspraken van de school over discretie niet vanzelf.",
+                         "Elke nieuwe vrijwilliger krijgt een korte kennismaking met onze zorgafspraken.", -15),
+        ),
+    ),
+    "Taalcafé voor ouders": CollaborationDetail(
+        "joint_activity", "low",
+        "Ouders oefenen elke week Nederlands op school terwijl hun kinderen in de klas zitten. De oefeningen gaan "
+        "over wat ouders op school nodig hebben: een brief lezen, een oudercontact, de schoolapp. Na een jaar "
+        "bekijken we samen of ouders vlotter met de school communiceren.",
+        IN_PLACE,
+        {
+            "contact_persons": (IN_PLACE, "Een vaste taalcoach en de zorgcoördinator."),
+            "practical": (CHALLENGE, "Geen vrij lokaal op vrijdagvoormiddag; de turnzaal is in bespreking."),
+            "funding": (NOT_DISCUSSED, ""),
+            "privacy": (NOT_DISCUSSED, ""),
+            "trust": (IN_PLACE, "Veel ouders kennen de taalcoach al van het onthaal."),
+        },
+        (
+            RoleSpec("school",
+                     "Stelt een lokaal ter beschikking, nodigt ouders uit aan de schoolpoort en levert "
+                     "schoolbrieven aan als oefenmateriaal.",
+                     "De school geeft zelf geen taalles en koppelt deelname nergens aan."),
+            RoleSpec("welfare",
+                     "Een taalcoach leidt elke vrijdag het taalcafé en helpt ouders die dat willen op weg naar "
+                     "lessen Nederlands.",
+                     "Geen niveautest en geen attest in het taalcafé."),
+            RoleSpec("bridge_figure",
+                     "Spreekt ouders aan aan de schoolpoort en gaat de eerste keren mee.",
+                     "Tolkt niet tijdens het taalcafé."),
+        ),
+    ),
+    "Laptops voor de derde graad": CollaborationDetail(
+        "referral", "medium",
+        "Elk kind in de derde graad heeft thuis een werkende laptop en internet om de opdrachten op het "
+        "leerplatform te maken. De school verwijst gezinnen naar het Digipunt, dat de laptops uitleent en "
+        "ouders en kinderen uitleg geeft.",
+        IN_PLACE,
+        {
+            "privacy": (IN_PLACE, "De school geeft enkel aantallen per klas door; ouders melden zich zelf aan."),
+            "funding": (CHALLENGE, "De internetbundels zijn betaald tot het einde van het schooljaar, niet langer."),
+            "time": (CHALLENGE, "Ophalen kon enkel tijdens de vrije inloop, niet na schooltijd."),
+        },
+        (
+            RoleSpec("school",
+                     "Gaat na welke kinderen thuis geen computer hebben en geeft ouders een verwijsbrief mee.",
+                     "De school herstelt geen laptops en beheert de internetbundels niet."),
+            RoleSpec("welfare",
+                     "Leent een herstelde laptop met internetbundel uit en toont ouders en kind hoe het "
+                     "leerplatform werkt.",
+                     "Geen software op maat van de school en geen hulp aan huis."),
+            RoleSpec("bridge_figure",
+                     "Gaat mee naar het Digipunt met ouders die de weg niet kennen.",
+                     "Neemt geen laptops in bewaring."),
+        ),
+        (
+            LearningSpec("school",
+                         "Vier laptops bleven een maand ongebruikt omdat de kinderen niet op het leerplatform "
+                         "konden inloggen.",
+                         "Het Digipunt maakt de laptop klaar, maar kent de accounts van de school niet.",
+                         "De inloggegevens gaan voortaan mee in een gesloten omslag met de verwijsbrief.", -200),
+            LearningSpec("bridge_figure",
+                         "Ouders dachten dat ze de laptop moesten kopen en kwamen niet opdagen.",
+                         "Het woord 'waarborg' schrikt af als niemand uitlegt dat je het terugkrijgt.",
+                         "In de uitnodiging staat nu in eenvoudige taal dat de waarborg terugkomt.", -150),
+            LearningSpec("welfare",
+                         "Bij de evaluatie bleek dat de kinderen de laptop vooral voor rekenoefeningen gebruikten.",
+                         "De school ziet precies welke opdrachten thuis blijven liggen; daarmee installeren wij "
+                         "de juiste programma's.",
+                         days=-95),
+        ),
+    ),
+    "Vakantiewerking voor iedereen": CollaborationDetail(
+        "referral", "low",
+        "Meer kinderen van de school gaan in de zomer op kamp of naar het speelplein. Het Vrijetijdspunt houdt "
+        "plaatsen vrij aan kansentarief en De Zonnewijzer stapt met ouders mee naar de inschrijving.",
+        IN_PLACE,
+        {
+            "trust": (IN_PLACE, "Ouders kennen de ervaringsdeskundigen van De Zonnewijzer."),
+            "practical": (CHALLENGE, "Inschrijven kon enkel online; niet elk gezin heeft een computer."),
+            "time": (CHALLENGE, "De inschrijvingen openden in maart, te vroeg voor veel gezinnen."),
+            "funding": (IN_PLACE, "Kansentarief via de UiTPAS."),
+        },
+        (
+            RoleSpec("school",
+                     "Deelt de folder uit in de klas en brengt de zomer ter sprake op het laatste oudercontact.",
+                     "De school schrijft zelf geen kinderen in."),
+            RoleSpec("welfare",
+                     "Het Vrijetijdspunt houdt plaatsen vrij aan kansentarief; De Zonnewijzer helpt bij het "
+                     "inschrijven en regelt vervoer naar het kamp.",
+                     "We betalen geen kampen volledig terug en voorzien geen opvang buiten de kampuren."),
+            RoleSpec("bridge_figure",
+                     "Bekijkt met ouders welk kamp past en legt de UiTPAS uit.",
+                     "Beslist niet in de plaats van ouders."),
+            RoleSpec("parents",
+                     "Ervaringsdeskundigen vertellen op de infoavond hoe de kampen verliepen.",
+                     "Ze spreken niet in naam van andere gezinnen."),
+        ),
+        (
+            LearningSpec("bridge_figure",
+                         "Van de negen gezinnen die interesse toonden, schreven er zes in; drie haakten af bij "
+                         "het online formulier.",
+                         "De Zonnewijzer weet welke stap voor ouders te groot is; samen inschrijven op een avond "
+                         "werkt beter dan een link.",
+                         "Volgend jaar houden we een inschrijfavond op school.", -230),
+            LearningSpec("welfare",
+                         "De kinderen die meegingen, vroegen in september of ze volgend jaar weer mochten.",
+                         "De school kent het ritme van gezinnen: veel ouders beslissen pas na het rapport van "
+                         "juni over de zomer.",
+                         "We houden plaatsen vrij tot eind juni in plaats van tot april.", -190),
+        ),
+    ),
+    "Schoolbrug Beveren": CollaborationDetail(
+        "structural", "medium",
+        "Opbouwwerkers en het Huis van het Kind zijn op vaste momenten op school voor ouders. We starten met een "
+        "oudergroep rond huiswerk en een aanspreekpunt voor ouders die uit elkaar gaan. Na een schooljaar "
+        "beslissen we samen of dit een vaste werking wordt.",
+        NOT_DISCUSSED,
+        {
+            "shared_goals": (IN_PLACE, "Beide partners willen ouders meer betrekken bij huiswerk en schoolleven."),
+            "management": (CHALLENGE, "De nieuwe directie herbekijkt eerst het beleid rond ouderbetrokkenheid."),
+        },
+        (
+            RoleSpec("school",
+                     "Stelt een ouderlokaal ter beschikking en brengt ouders in contact met de oudergroep.",
+                     "De school neemt geen begeleiding van ouders in scheiding op zich."),
+            RoleSpec("welfare",
+                     "Samenlevingsopbouw begeleidt de oudergroep; het Huis van het Kind houdt een spreekmoment "
+                     "voor ouders in scheiding.",
+                     "Geen huiswerkbegeleiding van kinderen zelf."),
+            RoleSpec("bridge_figure",
+                     "Brengt de partners samen en bewaakt de afspraken.",
+                     "Leidt zelf geen oudergroep."),
+            RoleSpec("clb",
+                     "Denkt mee over kinderen die onder een scheiding lijden en verwijst door waar nodig.",
+                     "Het CLB neemt de begeleiding van ouders niet over."),
+        ),
+    ),
+    "Energie besparen met gezinnen": CollaborationDetail(
+        "structural", "high",
+        "Gezinnen met een te hoge energiefactuur krijgen via de school een energiecoach aan huis en hulp bij het "
+        "sociaal tarief. De school signaleert, het Sociaal Huis en het Woonloket volgen op. Samen brengen we in "
+        "kaart welke woningen dringend aangepakt moeten worden.",
+        IN_PLACE,
+        {
+            "privacy": (CHALLENGE, "Lang overleg over wat de school mag doorgeven; nu melden ouders zich zelf aan."),
+            "trust": (CHALLENGE, "Huurders vrezen problemen met de verhuurder als er iemand komt kijken."),
+            "funding": (IN_PLACE, "De energiecoaches worden betaald door het lokaal bestuur."),
+        },
+        (
+            RoleSpec("school",
+                     "Ziet signalen (kinderen met een jas in de klas, afwezigheden bij koude) en geeft ouders de "
+                     "folder van het Sociaal Huis.",
+                     "De school komt niet aan huis en spreekt niet met verhuurders."),
+            RoleSpec("welfare",
+                     "Het Sociaal Huis bekijkt rechten en sociaal tarief; het Woonloket stuurt een energiecoach "
+                     "aan huis.",
+                     "We betalen via deze samenwerking geen energiefacturen en voeren geen huurgeschillen voor "
+                     "de rechter."),
+            RoleSpec("bridge_figure",
+                     "Brengt ouders en Sociaal Huis samen en vraagt na of de coach langs is geweest.",
+                     "Geeft geen energieadvies zelf."),
+            RoleSpec("local_government",
+                     "Betaalt de energiecoaches en neemt de straten met terugkerende problemen mee in het "
+                     "woonbeleid.",
+                     "Krijgt geen gegevens van afzonderlijke gezinnen."),
+        ),
+        (
+            LearningSpec("welfare",
+                         "Van de zes gezinnen kregen er vier een bezoek van de energiecoach; twee wilden niemand "
+                         "over de vloer.",
+                         "De brugfiguur wist dat vertrouwen pas groeit na een tweede gesprek op school, niet na "
+                         "een brief van het Sociaal Huis.",
+                         "Het eerste gesprek gebeurt nu op school, samen met de brugfiguur.", -120),
+            LearningSpec("school",
+                         "Leerkrachten wisten niet wat ze met hun vermoedens moesten doen.",
+                         "Het Sociaal Huis vraagt geen bewijs: een signaal volstaat om ouders uit te nodigen.",
+                         "In de leraarskamer hangt nu een korte fiche: wat zien we, wie spreken we aan.", -60),
+            LearningSpec("bridge_figure",
+                         "Bij de evaluatie bleken verschillende woningen in dezelfde straat hetzelfde vochtprobleem "
+                         "te hebben.",
+                         "Het Woonloket kan met zo'n signaal naar het lokaal bestuur, wat een school alleen niet "
+                         "kan.",
+                         "Terugkerende problemen melden we voortaan als drempel.", -25),
+        ),
+    ),
+    "Welbevinden na een vluchtverhaal": CollaborationDetail(
+        "case_consultation", "high",
+        "Een maandelijks casusoverleg zonder namen tussen het zorgteam, het CLB, het CGG en het Integratiepunt "
+        "over kinderen met een vluchtverhaal die angst tonen. We leren signalen herkennen en spreken af wie met "
+        "ouders praat, met een tolk als dat nodig is.",
+        NOT_DISCUSSED,
+        {
+            "privacy": (IN_PLACE, "Overleg zonder namen; aanmelden bij het CGG enkel met toestemming van de ouders."),
+            "shared_goals": (IN_PLACE, "Welbevinden eerst, leren volgt."),
+            "time": (CHALLENGE, "Het CGG kan maar één uur per maand vrijmaken."),
+        },
+        (
+            RoleSpec("school",
+                     "Het zorgteam brengt situaties zonder namen in en zorgt voor een rustige plek in de klas.",
+                     "De school stelt geen diagnose en vraagt kinderen niet naar hun vlucht."),
+            RoleSpec("welfare",
+                     "Het CGG geeft advies in het overleg; het Integratiepunt boekt een sociaal tolk voor "
+                     "gesprekken met ouders.",
+                     "Geen therapie op school zonder aanmelding."),
+            RoleSpec("clb",
+                     "Leidt het overleg en meldt kinderen aan bij het CGG als ouders dat willen.",
+                     "Het CLB geeft zelf geen therapie."),
+            RoleSpec("parents",
+                     "Beslissen zelf over een aanmelding en krijgen uitleg in hun eigen taal.",
+                     "Ouders zitten niet mee aan het casusoverleg."),
+        ),
+    ),
+    "Zwemgerief en turnkledij": CollaborationDetail(
+        "joint_activity", "low",
+        "Geen kind blijft nog aan de kant bij de zwembeurt of de turnles. Het Snuffelhuis houdt twee keer per "
+        "jaar een ruilbeurs met zwem- en turnkledij op school en het Vrijetijdspunt geeft er uitleg over sporten "
+        "aan kansentarief.",
+        IN_PLACE,
+        {
+            "practical": (CHALLENGE, "Het Snuffelhuis ligt in Stekene; de kledij kwam telkens met een bestelwagen."),
+            "contact_persons": (CHALLENGE, "Halverwege het jaar wisselde de contactpersoon bij het Snuffelhuis."),
+        },
+        (
+            RoleSpec("school",
+                     "Zamelt afgedankte zwem- en turnkledij in en zet de turnzaal open voor de ruilbeurs.",
+                     "De school leent geen zwemgerief uit aan afzonderlijke kinderen."),
+            RoleSpec("welfare",
+                     "Het Snuffelhuis sorteert en brengt de kledij; het Vrijetijdspunt staat met een infostand "
+                     "op de beurs.",
+                     "Op school wordt niets aan volle prijs verkocht."),
+        ),
+        (
+            LearningSpec("school",
+                         "Op de eerste ruilbeurs kwamen vooral ouders die zelf kledij kwamen brengen.",
+                         "Het Snuffelhuis wist dat een ruilbeurs voor iedereen minder beschamend is dan een "
+                         "gratis uitdeling.",
+                         "In onze brieven heet het voortaan ruilbeurs, nooit gratis kledij.", -120),
+            LearningSpec("welfare",
+                         "Na de tweede beurs zat er geen kind meer zonder zwemgerief aan de kant.",
+                         "De turnleerkracht zag de noden als eerste; zonder die signalen hadden we de maten niet "
+                         "gekend.",
+                         days=-65),
+        ),
+    ),
+    "Samen naar de kleuterklas in Melsele": CollaborationDetail(
+        "consultation_hours", "medium",
+        "Meer kleuters komen regelmatig naar school. Een medewerker van het inloopteam staat elke dinsdagochtend "
+        "aan de schoolpoort en in de kleuterklas, zodat ouders van jonge kinderen de school leren kennen. Samen "
+        "met de kleuterleid(st)ers nodigen we ouders uit voor een kijkmoment in de klas.",
+        IN_PLACE,
+        {
+            "time": (IN_PLACE, "Elke dinsdag van 8.15 tot 9.30 u."),
+            "practical": (IN_PLACE, "Een koffiehoek in de gang bij de kleuterklassen."),
+            "privacy": (CHALLENGE, "Nog geen afspraak over hoe de school afwezigheden met het inloopteam bespreekt."),
+            "trust": (NOT_DISCUSSED, ""),
+            "management": (NOT_DISCUSSED, ""),
+        },
+        (
+            RoleSpec("school",
+                     "De kleuterleid(st)ers nodigen ouders uit voor het kijkmoment en melden aan de zorgcoördinator "
+                     "wanneer een kleuter vaak afwezig is.",
+                     "De school belt ouders niet op over elke afwezigheid van een kleuter."),
+            RoleSpec("welfare",
+                     "Het inloopteam staat wekelijks aan de schoolpoort; het Huis van het Kind helpt ouders met "
+                     "vragen over opvoeden en opvang.",
+                     "We controleren geen aanwezigheden en gaan niet op huisbezoek zonder vraag van de ouders."),
+            RoleSpec("bridge_figure",
+                     "Brengt de kleuterjuffen en het inloopteam samen en volgt de afspraken op.",
+                     "Spreekt ouders niet aan in naam van de school over afwezigheden."),
+            RoleSpec("parents",
+                     "Ouders die de school al kennen, nemen nieuwe ouders mee naar de koffiehoek.",
+                     "Ze geven geen informatie over andere gezinnen door."),
+        ),
+    ),
+}  # fmt: skip
+
+
+# --- drempels: structural barriers the bridge figures signal to local policy ------------------------
+
+
+@dataclass(frozen=True)
+class BarrierSpec:
+    nis: str
+    kind: str
+    note: str
+    school: str | None = None  # institution number
+    reporter: str | None = None  # e-mail of the bridge figure who signalled it
+    days: int = -30  # when it was signalled, from the day the row is first created
+
+
+BRUGFIGUUR_SN, BRUGFIGUUR_LOKEREN, BRUGFIGUUR_BKZ = (email for email, _employer, _schools in BRIDGE_FIGURES)
+
+BARRIERS = [
+    BarrierSpec(SINT_NIKLAAS, "school_costs",
+                "De meerdaagse uitstap in het zesde leerjaar kost meer dan veel gezinnen kunnen betalen; ouders "
+                "haken af nog voor ze om een spreiding vragen.",
+                school="990101", reporter=BRUGFIGUUR_SN, days=-75),
+    BarrierSpec(SINT_NIKLAAS, "digital",
+                "Leerplatform en schoolapps veronderstellen een toestel per kind; in veel gezinnen is er één "
+                "smartphone voor iedereen.",
+                reporter=BRUGFIGUUR_SN, days=-40),
+    BarrierSpec(SINT_NIKLAAS, "waiting_lists",
+                "Twintig weken wachten op therapie voor kinderen; de scholen moeten de overbrugging zelf "
+                "opvangen.",
+                reporter=BRUGFIGUUR_SN, days=-12),
+    BarrierSpec(LOKEREN, "language",
+                "Brieven van diensten en scholen zijn enkel in moeilijk Nederlands, en een sociaal tolk moet een "
+                "week op voorhand geboekt worden.",
+                reporter=BRUGFIGUUR_LOKEREN, days=-60),
+    BarrierSpec(LOKEREN, "information",
+                "Veel ouders kennen hun recht op schooltoeslag en UiTPAS-kansentarief niet; de aanvragen lopen "
+                "via drie verschillende loketten.",
+                school="990118", reporter=BRUGFIGUUR_LOKEREN, days=-20),
+    BarrierSpec(BEVEREN, "transport",
+                "De bus naar de polderdorpen rijdt buiten de spits maar om het uur; een afspraak in Beveren "
+                "kost ouders zonder auto een halve dag.",
+                school="990111", reporter=BRUGFIGUUR_BKZ, days=-50),
+    BarrierSpec(BEVEREN, "trust",
+                "Gezinnen die eerder met jeugdhulp te maken kregen, wantrouwen elke dienst die de school "
+                "voorstelt; een eerste gesprek op school helpt.",
+                reporter=BRUGFIGUUR_BKZ, days=-8),
+    BarrierSpec(STEKENE, "transport",
+                "Sinds de schoolbus naar de gehuchten is afgeschaft, rijdt er op schooluren geen openbaar "
+                "vervoer en heeft de mindermobielencentrale geen chauffeurs in Stekene.",
+                school="990114", days=-15),
+    BarrierSpec(TEMSE, "digital",
+                "De laptopactie is enkel voor de derde graad; jongere kinderen oefenen thuis op de smartphone "
+                "van een ouder, als die er is.",
+                school="990107", days=-10),
 ]  # fmt: skip
 
 
@@ -1663,12 +2141,17 @@ class _Loader:
             self.match_by_pair[(spec.need, spec.offer)] = request
 
     def collaborations(self) -> None:
+        self.collaboration_by_title = {}
         for spec in COLLABORATIONS:
+            detail = COLLABORATION_DETAILS[spec.title]
             collaboration = self.upsert(
                 Collaboration,
                 {"school": self.school_by_number[spec.school], "title": spec.title},
                 {
                     "status": spec.status,
+                    "form": detail.form,
+                    "urgency": detail.urgency,
+                    "goals": detail.goals,
                     "match_request_id": self.match_by_pair[spec.match].pk if spec.match else None,
                     "broker_id": (
                         self.broker_for_school[spec.school].pk if spec.school in self.broker_for_school else None
@@ -1680,6 +2163,82 @@ class _Loader:
             self.set_m2m(collaboration, "organisations", [self.organisation_by_slug[s].pk for s in spec.organisations])
             self.set_m2m(collaboration, "needs", [self.need_by_ref[ref].pk for ref in spec.needs])
             self.set_m2m(collaboration, "life_domains", [self.domains[slug] for slug in spec.domains])
+            self.collaboration_by_title[spec.title] = collaboration
+
+    def create_once(self, model: type[models.Model], key: dict, initial: dict) -> tuple[models.Model, bool]:
+        """Find the row by `key`, or create it with `initial`: what people wrote later is never overwritten."""
+        obj = model._default_manager.filter(**key).order_by("pk").first()
+        if obj is not None:
+            return obj, False
+        obj = model._default_manager.create(**key, **initial)
+        self.created.add(_row(obj))
+        return obj, True
+
+    def backdate(self, obj: models.Model, days: int) -> None:
+        """created_at is auto_now_add: set it afterwards, once, so the log and the barriers spread over time."""
+        type(obj)._default_manager.filter(pk=obj.pk).update(created_at=self.moment(days))
+
+    def demo_user(self, email: str) -> User | None:
+        """A demo login as author, only when the logins exist (with_accounts); bridge figures always exist."""
+        if email in {figure_email for figure_email, _employer, _schools in BRIDGE_FIGURES} or self.with_accounts:
+            return User.objects.filter(email=email).first()
+        return None
+
+    def author_for(self, side: str, collaboration: Collaboration, organisations: tuple[str, ...]) -> User | None:
+        """A plausible demo user of that side of the collaboration, or None when the demo has nobody there."""
+        if side == Actor.BRIDGE_FIGURE:
+            return collaboration.broker
+        if side == Actor.SCHOOL and collaboration.school.institution_number == SCHOOLS[0].number:
+            return self.demo_user(f"school@{DEMO_DOMAIN}")
+        if side == Actor.WELFARE and "sociaal-huis-sint-niklaas" in organisations:
+            return self.demo_user(f"welzijn@{DEMO_DOMAIN}")
+        if side == Actor.CLB:
+            return self.demo_user(f"clb@{DEMO_DOMAIN}")
+        return None
+
+    def collaboration_details(self) -> None:
+        """Conditions, roles and learning log: created once, then left to the people who work with them."""
+        for spec in COLLABORATIONS:
+            collaboration = self.collaboration_by_title[spec.title]
+            detail = COLLABORATION_DETAILS[spec.title]
+            for kind in ConditionKind.values:
+                state, note = detail.conditions.get(kind, (detail.default_state, ""))
+                self.create_once(
+                    CollaborationCondition,
+                    {"collaboration": collaboration, "kind": kind},
+                    {"state": state, "note": note},
+                )
+            for role in detail.roles:
+                self.create_once(
+                    CollaborationRole,
+                    {"collaboration": collaboration, "actor": role.actor},
+                    {"tasks": role.tasks, "limits": role.limits},
+                )
+            for entry in detail.learning:
+                row, created = self.create_once(
+                    LearningEntry,
+                    {"collaboration": collaboration, "author_side": entry.side, "what_happened": entry.what_happened},
+                    {
+                        "author": self.author_for(entry.side, collaboration, spec.organisations),
+                        "learned": entry.learned,
+                        "take_away": entry.take_away,
+                    },
+                )
+                if created:
+                    self.backdate(row, entry.days)
+
+    def barriers(self) -> None:
+        for spec in BARRIERS:
+            barrier, created = self.create_once(
+                Barrier,
+                {"municipality": self.municipalities[spec.nis], "kind": spec.kind, "note": spec.note},
+                {
+                    "school": self.school_by_number[spec.school] if spec.school else None,
+                    "reported_by": self.demo_user(spec.reporter) if spec.reporter else None,
+                },
+            )
+            if created:
+                self.backdate(barrier, spec.days)
 
     def demo_logins(self) -> None:
         accounts = {spec.email: spec for spec in ACCOUNTS}
@@ -1713,6 +2272,8 @@ class _Loader:
         self.collaborations()
         if self.with_accounts:
             self.demo_logins()
+        self.collaboration_details()  # after the logins: they may be the authors of the learning log
+        self.barriers()
         self.report.created = len(self.created)
         self.report.updated = len(self.updated - self.created)
         demo_emails = [spec.email for spec in ACCOUNTS]
@@ -1724,6 +2285,7 @@ class _Loader:
             "needs": len(self.need_by_ref),
             "match requests": len(self.match_by_pair),
             "collaborations": len(COLLABORATIONS),
+            "barriers": len(BARRIERS),
             "bridge figures": len(BRIDGE_FIGURES),
             "demo logins": EmailAddress.objects.filter(email__in=demo_emails, verified=True).count(),
         }

@@ -11,9 +11,23 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from bridge.models import CLB, BridgeFigure, CLBSchool, Collaboration, MatchRequest
+from bridge.candidates import suggest_for_need
+from bridge.gaps import gap_report
+from bridge.models import (
+    CLB,
+    Barrier,
+    BridgeFigure,
+    CLBSchool,
+    Collaboration,
+    CollaborationCondition,
+    CollaborationRole,
+    ConditionKind,
+    LearningEntry,
+    MatchRequest,
+)
 from families.models import FamilyNeed, LifeDomain
-from portal.demo import DEMO_ACCOUNTS, REGION, seed_demo
+from families.privacy import find_personal_data
+from portal.demo import DEMO_ACCOUNTS, GAP_NEEDS, NEEDS, REGION, seed_demo
 from portal.models import Membership, Municipality, User
 from portal.roles import role_for
 from portal.validators import kbo_is_valid
@@ -87,7 +101,7 @@ def test_the_region_has_the_promised_size():
     assert {s.municipality.nis_code for s in schools} <= set(REGION)
     assert Organisation.objects.count() >= 30
     assert Offer.objects.count() >= 80
-    assert FamilyNeed.objects.count() == 30
+    assert FamilyNeed.objects.count() == 32
     assert CLB.objects.count() == 1
     assert BridgeFigure.objects.count() == 3
     assert Collaboration.objects.count() == 10
@@ -195,6 +209,119 @@ def test_the_bridge_is_wired_up():
         assert collaboration.needs.exists() and collaboration.life_domains.exists()
         assert set(collaboration.needs.values_list("school", flat=True)) == {collaboration.school_id}
         assert collaboration.review_date is not None
+
+
+def test_every_collaboration_says_why_under_which_conditions_and_who_does_what():
+    seed_demo(with_accounts=False)
+    collaborations = Collaboration.objects.prefetch_related("conditions", "roles", "learning_entries")
+
+    assert {c.form for c in collaborations} == {
+        "referral",
+        "consultation_hours",
+        "joint_activity",
+        "structural",
+        "case_consultation",
+    }
+    assert {c.urgency for c in collaborations} == {"low", "medium", "high"}
+    for collaboration in collaborations:
+        assert len(collaboration.goals.split(". ")) >= 2, collaboration
+        assert {c.kind for c in collaboration.conditions.all()} == set(ConditionKind.values), collaboration
+        roles = {role.actor: role for role in collaboration.roles.all()}
+        assert len(roles) >= 2 and {"school", "welfare"} <= set(roles), collaboration
+        assert all(role.tasks and role.limits for role in roles.values()), collaboration
+        entries = collaboration.learning_entries.all()
+        if collaboration.status in ("active", "evaluated", "ended"):
+            assert 1 <= len(entries) <= 3, collaboration
+            assert len({entry.author_side for entry in entries}) == len(entries), collaboration
+        else:
+            assert not entries, collaboration
+    states = CollaborationCondition.objects.values_list("state", flat=True)
+    assert set(states) == {"in_place", "challenge", "open"}
+    assert list(states).count("in_place") > len(states) / 2
+    assert all(c.note for c in CollaborationCondition.objects.filter(state="challenge"))
+    proposed = CollaborationCondition.objects.filter(collaboration__status="proposed")
+    assert proposed.filter(state="open").count() > proposed.count() / 2
+
+
+def test_active_collaborations_have_a_review_coming_and_one_is_soon():
+    seed_demo(with_accounts=False)
+    today = timezone.localdate()
+
+    reviews = [c.review_date for c in Collaboration.objects.filter(status="active")]
+    assert reviews and all(review > today for review in reviews)
+    assert any(review <= today + timedelta(days=14) for review in reviews)
+
+
+def test_the_learning_log_is_written_by_demo_users_of_that_side():
+    seed_demo(with_accounts=True)
+    entries = LearningEntry.objects.select_related("author", "collaboration__school")
+
+    by_bridge_figure = entries.filter(author_side="bridge_figure")
+    assert by_bridge_figure.exists()
+    assert all(e.author.email in BRIDGE_FIGURE_EMAILS for e in by_bridge_figure)
+    assert {e.author.email for e in entries.filter(author_side="school", author__isnull=False)} == {
+        "school@demo.brugwijzer.be"
+    }
+    assert all(
+        e.collaboration.school.institution_number == "990101"
+        for e in entries.filter(author__email="school@demo.brugwijzer.be")
+    )
+    assert entries.filter(author_side="welfare", author__email="welzijn@demo.brugwijzer.be").exists()
+    assert entries.filter(author__isnull=True).exists()  # sides without a demo user
+    assert len({e.created_at.date() for e in entries}) > 3  # written over time, not all on the day of the seed
+
+
+def test_without_accounts_the_learning_log_names_only_bridge_figures():
+    seed_demo(with_accounts=False)
+
+    authors = set(LearningEntry.objects.filter(author__isnull=False).values_list("author__email", flat=True))
+    assert authors and authors <= set(BRIDGE_FIGURE_EMAILS)
+
+
+def test_barriers_are_signalled_across_the_region_by_the_bridge_figures():
+    seed_demo(with_accounts=False)
+    barriers = Barrier.objects.select_related("municipality", "school", "reported_by")
+
+    assert 6 <= barriers.count() <= 10
+    assert barriers.values("municipality").distinct().count() >= 3
+    assert {b.municipality.nis_code for b in barriers} <= set(REGION)
+    assert barriers.values("kind").distinct().count() >= 5
+    assert barriers.filter(reported_by__isnull=False).count() > barriers.count() / 2
+    for barrier in barriers:
+        if barrier.reported_by:
+            assert barrier.reported_by.email in BRIDGE_FIGURE_EMAILS
+        if barrier.school:
+            assert barrier.school.municipality_id == barrier.municipality_id
+
+
+def test_the_collaborations_and_barriers_hold_no_personal_data():
+    seed_demo(with_accounts=True)
+
+    texts = [*Barrier.objects.values_list("note", flat=True)]
+    texts += Collaboration.objects.values_list("goals", flat=True)
+    texts += CollaborationCondition.objects.values_list("note", flat=True)
+    for tasks, limits in CollaborationRole.objects.values_list("tasks", "limits"):
+        texts += [tasks, limits]
+    for fields in LearningEntry.objects.values_list("what_happened", "learned", "take_away"):
+        texts += fields
+    for text in texts:
+        assert not find_personal_data(text), text
+
+
+def test_two_open_needs_are_genuine_gaps_and_the_others_are_not():
+    seed_demo(with_accounts=False)
+    titles = {spec.ref: spec.title for spec in NEEDS}
+    gap_titles = {titles[ref] for ref in GAP_NEEDS}
+
+    for need in FamilyNeed.objects.filter(title__in=gap_titles).select_related("school"):
+        assert need.status == "open"
+        result = suggest_for_need(need, limit=None)
+        assert result.is_gap, need.title
+        assert result.suggestions, need.title  # offers exist, just none that fits: full, other ages, elsewhere
+    for need in FamilyNeed.objects.filter(status="open").exclude(title__in=gap_titles).select_related("school"):
+        assert not suggest_for_need(need).is_gap, need.title
+    report = gap_report(needs=FamilyNeed.objects.all())
+    assert {verdict.need.title for verdict in report.gaps} == gap_titles
 
 
 def test_needs_are_anonymous_and_varied():
