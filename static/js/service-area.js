@@ -5,7 +5,10 @@
  * the server answers with the form and the new selection (htmx swaps only the picker).
  * With it:
  * - a search field filters the municipalities as you type (accents and case ignored);
- * - the "Selected (n): …" summary and the counts per province follow your ticks.
+ * - the "Selected (n): …" summary and the counts per province follow your ticks;
+ * - after a shortcut, focus goes to what it did (the field in error, the notice, or the
+ *   summary): the button that had focus was swapped out, and keyboard users would otherwise
+ *   start again from the top of the page.
  *
  * No text lives here: labels come from data- attributes written by the (translated) template.
  * Event delegation on the document, so a picker swapped in by htmx works without setup.
@@ -115,8 +118,30 @@
     }
   });
 
-  document.addEventListener("htmx:afterSettle", function () {
+  function focusOutcome() {
+    var area = document.getElementById("service-area");
+    var active = document.activeElement;
+    if (!area || (active && active !== document.body && document.contains(active))) {
+      return;
+    }
+    var target =
+      area.querySelector('[aria-invalid="true"]') ||
+      area.querySelector("[data-area-notice]") ||
+      area.querySelector("[data-area-summary]");
+    if (!target) {
+      return;
+    }
+    if (!target.matches("input, select, textarea, button, [tabindex]")) {
+      target.setAttribute("tabindex", "-1");
+    }
+    target.focus();
+  }
+
+  document.addEventListener("htmx:afterSettle", function (event) {
     reveal(document);
+    if (event.detail && event.detail.target && event.detail.target.id === "service-area") {
+      focusOutcome();
+    }
   });
 
   if (document.readyState === "loading") {
