@@ -6,8 +6,9 @@ import datetime
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from bridge import record_services as services
 from bridge.models import (
@@ -286,6 +287,7 @@ def test_a_double_click_changes_the_status_once(client, collaboration, school_co
     assert AuditEvent.objects.filter(action="status").count() == 1
 
 
+@translation.override("en")
 def test_a_step_on_a_stale_status_is_refused(collaboration, school_coordinator, welfare_worker):
     """Two partners see "agreed"; one starts the collaboration, the other stops it: one wins."""
     services.change_status(collaboration=collaboration, by=school_coordinator, to="active", expected="agreed")
@@ -430,6 +432,10 @@ def test_the_management_command_reminds(collaboration, school_coordinator, djang
     assert len(mail.outbox) == 1
 
 
+@pytest.mark.skipif(
+    connection.vendor == "sqlite",
+    reason="concurrent transactions need PostgreSQL: the in-memory SQLite test database fails at once on a lock",
+)
 @pytest.mark.django_db(transaction=True)
 def test_two_partners_racing_on_the_status_end_in_one_change(school, organisation):
     """Real concurrent requests (threads with their own connections): exactly one step wins."""

@@ -302,7 +302,7 @@ def test_a_bad_parameter_is_400_naming_it(world, url, params, parameter):
 
 
 def test_a_repeated_parameter_is_400(world):
-    response = Client().get(f"{SERVICES}?page=1&page=2")
+    response = Client().get(f"{SERVICES}?page=1&page=2", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 400
     assert response.json()["error"] == {
         "code": "repeated_parameter",
