@@ -9,8 +9,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[2]
 HOST = "brugwijzer.example.be"
 # Variables of the developer's or CI's environment that would change what is checked.
