@@ -46,9 +46,33 @@ TESTING = env_bool("BRUGWIJZER_TESTING", default=False) or "pytest" in sys.modul
 
 _DEV_SECRET = "dev-only-insecure-key-never-use-in-production-brugwijzer"
 SECRET_KEY = env.str("SECRET_KEY", default="")
+# Management commands that neither serve requests nor sign anything (makemigrations, check,
+# migrate, the importers) may run without a key; anything that serves must have a real one.
+_OFFLINE_COMMANDS = {
+    "makemigrations",
+    "migrate",
+    "check",
+    "showmigrations",
+    "sqlmigrate",
+    "collectstatic",
+    "compilemessages",
+    "makemessages",
+    "load_reference_data",
+    "import_hsds",
+    "export_hsds",
+    "import_schools",
+    "expire_match_requests",
+    "remind_collaboration_reviews",
+    "help",
+}
+_command = sys.argv[1] if len(sys.argv) > 1 and sys.argv[0].endswith("manage.py") else ""
 if not SECRET_KEY:
     if DEBUG or TESTING:
         SECRET_KEY = _DEV_SECRET
+    elif _command in _OFFLINE_COMMANDS:
+        import secrets
+
+        SECRET_KEY = secrets.token_urlsafe(50)
     else:
         raise ImproperlyConfigured("SECRET_KEY is not set. Set it in the environment, or set DEBUG=1 for development.")
 

@@ -56,3 +56,18 @@ def test_an_invalid_value_stops_the_start_with_a_message(environ, message):
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert message in result.stderr
+
+
+def _manage(*args: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL"}}
+    env["DATABASE_URL"] = "sqlite:////tmp/brugwijzer-settings-test.sqlite3"
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_offline_commands_run_without_a_secret_key_but_serving_does_not():
+    assert _manage("makemigrations", "--check", "--dry-run").returncode == 0
+    refused = _manage("runserver", "--noreload", "127.0.0.1:0")
+    assert refused.returncode != 0
+    assert "SECRET_KEY is not set" in refused.stderr
