@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from bridge.models import MatchRequest, MatchStatus
+from bridge.models import Collaboration, MatchRequest, MatchStatus
 from portal.access import require
 from portal.models import Membership
 from schools.models import School
@@ -212,3 +212,27 @@ def get_match_request_for(user, pk: int, *, write: bool = False, action: str | N
     if action is not None:
         require(getattr(request.access, f"can_{action}"))
     return request
+
+
+def collaborations_visible_to(user) -> QuerySet[Collaboration]:
+    """The collaborations `user` is part of.
+
+    Approved members of the school see their school's; approved members of an organisation the
+    ones their organisation takes part in; brokers the ones they brokered and those of the
+    schools they serve; moderators all of them. Pending members see none.
+    """
+    if not user.is_authenticated:
+        return Collaboration.objects.none()
+    if user.is_moderator:
+        return Collaboration.objects.all()
+    approved = Membership.objects.approved().filter(user=user)
+    takes_part = Collaboration.organisations.through.objects.filter(
+        collaboration_id=OuterRef("pk"),
+        organisation_id__in=approved.filter(organisation__isnull=False).values("organisation_id"),
+    )
+    return Collaboration.objects.filter(
+        Q(school__in=approved.filter(school__isnull=False).values("school_id"))
+        | Q(Exists(takes_part))
+        | Q(broker=user)
+        | Q(school__in=brokered_schools(user).values("pk"))
+    )

@@ -6,42 +6,17 @@ an accepted match request starts.
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.text import capfirst
 from django.views.decorators.http import require_GET
 
-from bridge.access import brokered_schools
-from bridge.models import Collaboration, CollaborationStatus
+from bridge.access import collaborations_visible_to
+from bridge.models import CollaborationStatus
 from families.models import FamilyNeed
-from portal.models import Membership
 
 COLLABORATIONS_PER_PAGE = 20
-
-
-def collaborations_visible_to(user) -> QuerySet[Collaboration]:
-    """The collaborations `user` is part of.
-
-    Approved members of the school see their school's; approved members of an organisation the
-    ones their organisation takes part in; brokers the ones they brokered and those of the
-    schools they serve; moderators all of them. Pending members see none.
-    """
-    if not user.is_authenticated:
-        return Collaboration.objects.none()
-    if user.is_moderator:
-        return Collaboration.objects.all()
-    approved = Membership.objects.approved().filter(user=user)
-    takes_part = Collaboration.organisations.through.objects.filter(
-        collaboration_id=OuterRef("pk"),
-        organisation_id__in=approved.filter(organisation__isnull=False).values("organisation_id"),
-    )
-    return Collaboration.objects.filter(
-        Q(school__in=approved.filter(school__isnull=False).values("school_id"))
-        | Q(Exists(takes_part))
-        | Q(broker=user)
-        | Q(school__in=brokered_schools(user).values("pk"))
-    )
 
 
 @require_GET

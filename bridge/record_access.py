@@ -16,10 +16,10 @@ collaboration) and the public. Reading and editing go together, so there is no 4
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
-from bridge.access import brokered_schools
+from bridge.access import collaborations_visible_to
 from bridge.models import Actor, CLBSchool, Collaboration
 from portal.models import Membership
 
@@ -29,22 +29,8 @@ def _authenticated(user) -> bool:
 
 
 def records_visible_to(user) -> QuerySet[Collaboration]:
-    """The collaborations whose record `user` may read and edit."""
-    if not _authenticated(user):
-        return Collaboration.objects.none()
-    if user.is_moderator:
-        return Collaboration.objects.all()
-    approved = Membership.objects.approved().filter(user=user)
-    takes_part = Collaboration.organisations.through.objects.filter(
-        collaboration_id=OuterRef("pk"),
-        organisation_id__in=approved.filter(organisation__isnull=False).values("organisation_id"),
-    )
-    return Collaboration.objects.filter(
-        Q(school__in=approved.filter(school__isnull=False).values("school_id"))
-        | Q(Exists(takes_part))
-        | Q(broker=user)
-        | Q(school__in=brokered_schools(user).values("pk"))
-    )
+    """The collaborations whose record `user` may read and edit: exactly those they take part in."""
+    return collaborations_visible_to(user)
 
 
 @dataclass(frozen=True)
