@@ -24,10 +24,6 @@ from bridge.models import Actor, CLBSchool, Collaboration
 from portal.models import Membership
 
 
-def _authenticated(user) -> bool:
-    return bool(user is not None and user.is_authenticated)
-
-
 def records_visible_to(user) -> QuerySet[Collaboration]:
     """The collaborations whose record `user` may read and edit: exactly those they take part in."""
     return collaborations_visible_to(user)
