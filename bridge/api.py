@@ -52,6 +52,7 @@ from bridge.matching import MatchResult, Suggestion
 from families.access import needs_visible_to
 from families.models import LifeDomain
 from portal.models import Language, MembershipStatus, User
+from portal.security import two_factor_missing
 from portal.tokens import bearer_token, user_for_token
 from schools.access import schools_with_needs_visible_to
 from schools.models import School
@@ -121,6 +122,16 @@ def authenticated_user(request: HttpRequest) -> User:
             "unauthenticated",
             _("The API token is not valid, or it was revoked."),
             headers={"WWW-Authenticate": f'{WWW_AUTHENTICATE}, error="invalid_token"'},
+        )
+    if two_factor_missing(user):
+        # A token must not open what the account itself may not reach without a second factor.
+        raise ApiError(
+            403,
+            "two_factor_required",
+            _(
+                "Your role needs two-factor authentication. Set up an authenticator app in your "
+                "account before you use the API."
+            ),
         )
     return user
 

@@ -160,6 +160,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
 
+# --- cache: allauth's rate limits and the import progress live here ------------------------
+# Local memory serves one process. Several processes or servers need one shared cache, or each
+# counts its own login attempts: CACHE_URL=redis://host:6379/0 (or dbcache://brugwijzer_cache,
+# after `manage.py createcachetable`).
+_CACHE_BACKENDS = {
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.redis.RedisCache",
+    "django.core.cache.backends.db.DatabaseCache",
+    "django.core.cache.backends.dummy.DummyCache",
+}
+try:
+    CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+except (ImproperlyConfigured, KeyError, ValueError) as error:
+    raise ImproperlyConfigured(f"CACHE_URL is not a cache URL this portal can use: {error}") from None
+if CACHES["default"]["BACKEND"] not in _CACHE_BACKENDS:
+    raise ImproperlyConfigured("CACHE_URL must be locmemcache://, redis://host:port/db or dbcache://table.")
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "portal.User"
 

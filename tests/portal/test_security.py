@@ -153,6 +153,21 @@ def test_an_api_request_gets_a_json_refusal(two_factor, clb_broker):
     assert response.json()["error"]["activate_url"] == activation_url()
 
 
+def test_an_api_token_does_not_get_round_the_second_factor(two_factor, clb_broker, school):
+    """A token is issued to the account: it opens no more than the account's own session."""
+    from portal.tokens import create_token
+
+    _, raw = create_token(user=clb_broker, name="Script")
+    headers = {"Authorization": f"Bearer {raw}"}
+    refused = Client().get(reverse("api:matches"), {"school": school.pk}, headers=headers)
+    assert refused.status_code == 403
+    assert refused.json()["error"]["code"] == "two_factor_required"
+
+    activate_demo_totp(clb_broker)
+    answered = Client().get(reverse("api:matches"), {"school": school.pk}, headers=headers)
+    assert answered.status_code != 403, answered.content
+
+
 def test_two_factor_missing_decides_without_a_session(two_factor, clb_broker, school_coordinator):
     assert security.two_factor_missing(clb_broker)
     assert not security.two_factor_missing(school_coordinator)
