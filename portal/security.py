@@ -15,9 +15,9 @@ while someone is signed in takes effect within minutes, and an ordinary page vie
 query for this. `BRUGWIJZER_REQUIRE_2FA` (setting) turns the requirement off; the test suite
 does, except in the tests of this module.
 
-The demo accounts get a TOTP authenticator with a published secret (`DEMO_TOTP_SECRET`,
-`activate_demo_totp`), and `totp_code` computes the current code for it (RFC 6238), so that a
-demo visitor or a browser test can sign in without an app.
+`activate_demo_totp` gives an account a TOTP authenticator with a published secret
+(`DEMO_TOTP_SECRET`; the demo itself runs with the requirement off), and `totp_code` computes
+the current code for it (RFC 6238), so that a browser test can sign in without an app.
 
 `audit_trail_of` decides which audit events the administrators of a school or organisation
 read on their activity log.

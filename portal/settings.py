@@ -208,6 +208,9 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Brugwijzer] "
 if TESTING:
     ACCOUNT_RATE_LIMITS = False
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+# Behind a reverse proxy every visitor has the proxy's address: allauth reads X-Forwarded-For
+# from this many proxies, so its per-IP rate limits count visitors, not the proxy.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", default=0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Brugwijzer"
 # Two-factor authentication for moderators, CLB staff and local governments (portal.security).
@@ -324,6 +327,9 @@ LOGGING = {
 # --- Brugwijzer -----------------------------------------------------------------------------
 # Absolute links in e-mails (a task has no request to build them from).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Uploaded import files between preview and confirmation; one shared directory for several servers.
+if env.str("BRUGWIJZER_IMPORT_DIR", default=""):
+    BRUGWIJZER_IMPORT_DIR = env.str("BRUGWIJZER_IMPORT_DIR")
 BRUGWIJZER_DEMO_PASSWORD = "brugwijzer-demo"
 OFFER_STALE_AFTER_DAYS = env_int("OFFER_STALE_AFTER_DAYS", default=365)
 # A match request unanswered this many days gets a reminder, and later expires.

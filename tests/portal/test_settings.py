@@ -113,3 +113,20 @@ def test_offline_commands_run_without_a_secret_key_but_serving_does_not():
     refused = _manage("runserver", "--noreload", "127.0.0.1:0")
     assert refused.returncode != 0
     assert "SECRET_KEY is not set" in refused.stderr
+
+
+def test_a_proxy_count_and_a_shared_import_directory_come_from_the_environment():
+    probe = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'portal.settings'; django.setup();"
+        "from django.conf import settings as s;"
+        "from portal.data_uploads import upload_dir;"
+        "print(s.ALLAUTH_TRUSTED_PROXY_COUNT, upload_dir())"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in SETTINGS_FROM_ENVIRONMENT} | {
+        "DEBUG": "1",
+        "TRUSTED_PROXY_COUNT": "1",
+        "BRUGWIJZER_IMPORT_DIR": "/tmp/brugwijzer-shared-imports",
+    }
+    result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["1", "/tmp/brugwijzer-shared-imports"]
