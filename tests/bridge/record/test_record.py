@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.db import connection
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -81,6 +82,19 @@ def test_overview_shows_the_three_questions_and_links_back(en_client, collaborat
     assert reverse("bridge:collaboration_detail", kwargs={"pk": collaboration.pk}) in page
     assert "Start the collaboration" in page and "Stop early" in page
     assert "Mark as evaluated" not in page
+
+
+def test_the_practitioners_dutch_names_of_the_three_questions_appear_once(collaboration, welfare_worker):
+    """In English the Dutch names stand beside the headings; in Dutch they are the headings."""
+    english, dutch = Client(), Client()
+    english.cookies["django_language"] = "en"
+    for client in (english, dutch):
+        client.force_login(welfare_worker)
+    page = english.get(_url("overview", collaboration)).content.decode()
+    assert "(Waarom)" in page and "(Wie doet wat)" in page
+    page = dutch.get(_url("overview", collaboration)).content.decode()
+    assert "(Waarom)" not in page and "(Wie doet wat)" not in page
+    assert ">Waarom<" in page
 
 
 def test_overview_query_count_does_not_grow_with_entries_and_history(
