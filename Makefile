@@ -33,8 +33,13 @@ browser:
 	  else echo "Browser tests need Chromium: sudo apt-get install chromium" >&2; exit 1; fi; \
 	fi
 
+## Lighthouse for tests/browser/test_lighthouse.py, exactly as package-lock.json pins it.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
 ## The whole suite (unit, database and browser tests). Set DATABASE_URL to run on PostgreSQL.
-test: venv browser
+test: venv browser node_modules/.installed
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 ## Everything but the browser tests.
