@@ -273,7 +273,15 @@ def change_status(*, collaboration: Collaboration, by, to: str, expected: str | 
         )
     today = timezone.localdate()
     with transaction.atomic():
-        dates = Collaboration.objects.filter(pk=collaboration.pk).values("start_date", "end_date").first() or {}
+        # Locked (PostgreSQL), so that a start date changed at this moment (update_why) cannot make
+        # the end date computed here fall before it.
+        dates = (
+            Collaboration.objects.select_for_update()
+            .filter(pk=collaboration.pk)
+            .values("start_date", "end_date")
+            .first()
+            or {}
+        )
         extra: dict[str, Any] = {}
         if to == Status.ACTIVE and dates.get("start_date") is None:
             extra["start_date"] = today

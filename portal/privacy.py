@@ -327,8 +327,10 @@ def delete_account(*, user: User) -> str:
     Raises AccountDeletionError when they are the last administrator of an entity with other
     members, or when a record that must keep its person still points at them. The audit trail
     is pseudonymised by `forget_user` as the user is deleted, in the same transaction."""
+    pseudonym = pseudonym_for(user)  # before the delete, which sets user.pk to None
     with transaction.atomic():
-        User.objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True).first()
+        if User.objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True).first() is None:
+            return pseudonym  # deleted at this very moment (a double click): forgotten once, not twice
         blocker = deletion_blocker(user, lock=True)
         if blocker is not None:
             raise AccountDeletionError(
@@ -345,4 +347,4 @@ def delete_account(*, user: User) -> str:
             raise AccountDeletionError(
                 _("Your account is still needed by a record that cannot lose its author. Contact a moderator.")
             ) from None
-    return pseudonym_for(user)
+    return pseudonym

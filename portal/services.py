@@ -292,6 +292,10 @@ def withdraw_membership(*, membership: Membership, by: User) -> Membership:
         raise MembershipError(_("Only the person who asked can withdraw a request."))
     entity = membership.entity
     with transaction.atomic():
+        if awaits_verification(entity):
+            # The registration first, then the request: the order in which verifying and declining
+            # lock them, so a moderator deciding at this moment cannot deadlock with the withdrawal.
+            type(entity).objects.select_for_update().filter(pk=entity.pk).values_list("pk", flat=True).first()
         decided = _now_decided(by)
         updated = Membership.objects.filter(pk=membership.pk, status=MembershipStatus.PENDING).update(
             status=MembershipStatus.DECLINED, **decided

@@ -224,7 +224,8 @@ def set_offer_capacity(*, offer: Offer, by, capacity: str, waiting_weeks: int | 
 def confirm_offer(*, offer: Offer, by) -> Offer:
     """'Still correct': the offer was looked at today, so schools can trust it is current."""
     today = timezone.localdate()
-    previous = Offer.objects.filter(pk=offer.pk).values_list("last_confirmed", flat=True).get()
+    # Locked (PostgreSQL): workers confirming at the same moment record one confirmation, not one each.
+    previous = Offer.objects.select_for_update().filter(pk=offer.pk).values_list("last_confirmed", flat=True).get()
     if previous != today:
         Offer.objects.filter(pk=offer.pk).update(last_confirmed=today, updated_at=timezone.now())
         record(actor=by, action=Action.UPDATE, obj=offer, changes={"last_confirmed": [str(previous), str(today)]})
