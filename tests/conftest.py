@@ -26,7 +26,9 @@ def _is_transactional(item) -> bool:
 def pytest_runtest_teardown(item, nextitem):
     """A transactional test flushes every table; put the reference data back for the next test."""
     result = yield
-    if nextitem is not None and _is_transactional(item):
+    # A test skipped before its database fixtures ran flushed nothing (and may have no database).
+    ran_with_database = "_django_db_helper" in getattr(item, "funcargs", {})
+    if nextitem is not None and _is_transactional(item) and ran_with_database:
         with item.config.stash[blocking_manager_key].unblock():
             load_reference_data()
     return result
