@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-fast lint format venv setup browser messages vendor clean
+.PHONY: run test test-fast lint format venv setup browser messages vendor clean bench
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@python_bin="$$(bin/find-python)" && echo "Using $$python_bin" && \
@@ -53,6 +53,14 @@ lint: venv
 format: venv
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+## Performance at Flanders scale on PostgreSQL (127.0.0.1:5432): writes docs/performance.md (bench/README.md).
+bench: venv
+	@if ! command -v wrk >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq wrk; \
+	  else echo "Throughput needs wrk: sudo apt-get install wrk (measuring latency only)" >&2; fi; \
+	fi
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 ## Regenerate and compile translations (needs GNU gettext; the compiled .mo files are committed).
 messages: venv
