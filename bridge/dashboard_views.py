@@ -12,7 +12,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -39,6 +38,7 @@ from bridge.dashboard import (
 from bridge.gaps import gap_scope_for
 from bridge.models import BarrierKind
 from portal.models import Membership
+from portal.redirects import local_url
 from schools.access import get_school_for
 
 BARRIERS_PER_PAGE = 10
@@ -251,12 +251,7 @@ def municipality(request: HttpRequest, nis_code: str) -> HttpResponse:
 
 
 def _safe_next(request: HttpRequest) -> str | None:
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return None
+    return local_url(request, request.POST.get("next") or request.GET.get("next"))
 
 
 @require_http_methods(["GET", "POST"])

@@ -12,7 +12,10 @@ class PortalConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
         from django.db.models.signals import pre_delete
 
+        from portal import lookups
         from portal.signals import forget_deleted_user, two_factor_state_after_change, two_factor_state_at_login
+
+        lookups.register()
 
         user_logged_in.connect(two_factor_state_at_login, dispatch_uid="portal.two_factor_state_at_login")
         for name in ("authenticator_added", "authenticator_removed", "authenticator_reset"):

@@ -12,7 +12,6 @@ from django.db.models import Model, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -29,6 +28,7 @@ from portal.membership_forms import (
     SchoolRegistrationForm,
 )
 from portal.models import Membership, MembershipRole, MembershipStatus
+from portal.redirects import local_url
 from portal.services import MembershipError
 from schools.models import School
 from welfare.models import Location, Organisation
@@ -55,12 +55,7 @@ def _paginate(request: HttpRequest, items, *, param: str = "page", per_page: int
 
 
 def _next_or(request: HttpRequest, fallback: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return fallback
+    return local_url(request, request.POST.get("next") or request.GET.get("next")) or fallback
 
 
 def _own_membership(user, entity: Model) -> Membership | None:

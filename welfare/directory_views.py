@@ -19,11 +19,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from portal.redirects import local_url
 from welfare import shortlist
 from welfare.directory_forms import (
     SORT_CONFIRMED,
@@ -92,9 +92,7 @@ def _card_context(request: HttpRequest, offers: list[Offer]) -> dict:
 
 
 def _safe_next(request: HttpRequest, url: str | None, default: str) -> str:
-    if url and url_has_allowed_host_and_scheme(url, {request.get_host()}, require_https=request.is_secure()):
-        return url
-    return default
+    return local_url(request, url) or default
 
 
 # --- the list ----------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from families.models import LifeDomain
 from portal.models import Language, Municipality, PostalCode, Region
 from welfare.models import ACCESS_MODES, Capacity, Cost, Offer, OrganisationKind
-from welfare.search import MAX_QUERY_LENGTH, search_offers
+from welfare.search import MAX_QUERY_LENGTH, search_offers, words
 
 MAX_AGE = 25
 POSTAL_CODE = re.compile(r"^\s*([1-9][0-9]{3})\b\s*(.*)$")
@@ -237,4 +237,6 @@ class OfferFilter(django_filters.FilterSet):
         """The cleaned search words ("" when not searching); validates the form if needed."""
         if not self.is_bound or "q" in self.errors:
             return ""
-        return self.form.cleaned_data.get("q", "")
+        text = self.form.cleaned_data.get("q", "")
+        # Punctuation alone (":") searches nothing, so there is no relevance to sort by.
+        return text if words(text) else ""
