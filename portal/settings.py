@@ -278,6 +278,11 @@ STORAGES = {
     },
 }
 
+if TESTING:
+    # Look files up when asked, instead of scanning STATIC_ROOT (after a collectstatic, ~900 files)
+    # each time a test client loads the middleware.
+    WHITENOISE_AUTOREFRESH = True
+
 # --- the map's background tiles: any XYZ tile server; markers still show when it fails ------
 MAP_TILE_URL = env.str("MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 MAP_TILE_ATTRIBUTION = env.str(
