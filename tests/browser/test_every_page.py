@@ -369,6 +369,8 @@ KEY_PAGES = [
     ("bridge:need_matches", lambda r: {"need_pk": r.needs[0].pk}),
     ("bridge:school_requests", lambda r: {"school_pk": r.school.pk}),
     ("bridge:collaborations", lambda r: {}),
+    ("record:overview", lambda r: {"pk": r.collaborations[0].pk}),
+    ("record:agreement", lambda r: {"pk": r.collaborations[0].pk}),
     ("bridge:request_detail", lambda r: {"pk": next(m.pk for m in r.requests if m.need.school_id == r.school.pk)}),
     ("map:list", lambda r: {}),
     ("myaccount:index", lambda r: {}),
