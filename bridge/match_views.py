@@ -20,6 +20,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from bridge.access import get_match_request_for
@@ -78,7 +79,9 @@ def capacity_text(capacity: str, waiting_weeks: int | None) -> tuple[str, str]:
     """The capacity in words, and the badge class that goes with it."""
     if capacity == Capacity.WAITING_LIST:
         if waiting_weeks is not None:
-            text = _("Waiting list (about %(weeks)s weeks)") % {"weeks": waiting_weeks}
+            text = ngettext(
+                "Waiting list (about %(weeks)s week)", "Waiting list (about %(weeks)s weeks)", waiting_weeks
+            ) % {"weeks": waiting_weeks}
         else:
             text = capfirst(Capacity.WAITING_LIST.label)
         return text, "badge-waiting"

@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from welfare import services
@@ -293,8 +294,11 @@ def _done(request: HttpRequest, offer: Offer, message: str, *, error: bool = Fal
 
 
 def _capacity_text(offer: Offer) -> str:
-    if offer.capacity == Capacity.WAITING_LIST:
-        return _("waiting list of about %(weeks)s weeks") % {"weeks": offer.waiting_weeks}
+    if offer.capacity == Capacity.WAITING_LIST and offer.waiting_weeks is not None:
+        weeks = offer.waiting_weeks
+        return ngettext("waiting list of about %(weeks)s week", "waiting list of about %(weeks)s weeks", weeks) % {
+            "weeks": weeks
+        }
     return str(Capacity(offer.capacity).label)
 
 
