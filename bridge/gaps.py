@@ -14,12 +14,25 @@ Open needs that are neither are *matchable*: a good partner exists, nobody has a
 version of ``bridge.candidates.suggest_for_need``, with the same verdict for every need but a
 fixed number of queries whatever the number of needs: the open needs with their school,
 municipality, life domains and languages (three), whether each is covered (annotated on the same
-query), the schools' partner organisations (one), and ONE candidate pool for all needs (five, via
-``to_profiles``): public offers covering any of the needs' life domains that serve any of their
+query), the schools' partner organisations (one), then two rounds of offers (up to five queries
+each, via ``to_profiles``; the second only when the first leaves needs unsettled).
+
+Most open needs have many good partners, and scoring every one of them for every need made the
+report of a city cost seconds. A single good partner settles the verdict (matchable), so the first
+round fetches a few *witnesses*: for every municipality and life domain of the needs, at most
+``WITNESSES_PER_CELL`` public, active offers that serve that municipality and are not full (a full
+offer is never good), most likely ones first. Each uncovered need is scored against the witnesses
+of its municipality and domains until one is good; every witness is one of the need's own
+candidates (it serves the need's municipality and covers one of its domains), so a good witness
+gives the verdict ``suggest_for_need`` gives. Which witnesses are fetched only decides how many
+needs the first round settles, never a verdict.
+
+The needs left over (gaps, mostly) are ranked in full in the second round, over ONE candidate pool
+for all of them: public offers covering any of their life domains that serve any of their
 municipalities, have a location in a bounding box around all their schools, or come to the
-family without naming a service area. Each need is then ranked in Python over the part of the
-pool that ``candidate_offers`` would have given it alone, so a pool drawn wide for many schools
-never turns a gap into a match.
+family without naming a service area. Each need is ranked in Python over the part of the pool
+that ``candidate_offers`` would have given it alone, so a pool drawn wide for many schools never
+turns a gap into a match; a gap keeps its best (weak) suggestion and its number of candidates.
 
 A need touching two life domains counts in both domains' cells, so the cells of a municipality
 add up to more than its number of needs.
@@ -38,7 +51,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Sum, Value, When, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from bridge.access import brokered_schools
@@ -48,16 +62,27 @@ from bridge.candidates import (
     bounding_box,
     to_profiles,
 )
-from bridge.matching import COMES_TO_THE_FAMILY, PREFERENCE_FIELDS, NeedProfile, OfferProfile, Point, Suggestion, rank
+from bridge.matching import (
+    COMES_TO_THE_FAMILY,
+    PREFERENCE_FIELDS,
+    NeedProfile,
+    OfferProfile,
+    Point,
+    Suggestion,
+    rank,
+    score_offer,
+)
 from bridge.models import BridgeFigure, Collaboration, MatchRequest, MatchStatus
 from families.models import FamilyNeed, NeedStatus, Urgency
 from portal.models import Membership, Municipality
 from schools.models import School
-from welfare.models import Location, Offer
+from welfare.models import Capacity, Location, Offer
 
 SMALL_COUNT = 5
 COVERING_COLLABORATION_STATUSES = PARTNER_STATUSES
 URGENCY_ORDER = {Urgency.HIGH: 0, Urgency.MEDIUM: 1, Urgency.LOW: 2}
+# Likely good partners fetched per municipality and life domain before ranking in full (module docstring).
+WITNESSES_PER_CELL = 20
 
 
 class Verdict:
@@ -145,7 +170,9 @@ def shown_families(count: int, *, suppress: bool) -> int | str:
 
 @dataclass(frozen=True)
 class NeedVerdict:
-    """One open need: gap, covered or matchable; for a gap the best (weak) suggestion, if any."""
+    """One open need: gap, covered or matchable; for a gap the best (weak) suggestion, if any, and
+    the number of (weak) offers within reach. Other verdicts have neither: a need with a good
+    partner is settled by the first one found, without ranking the others (module docstring)."""
 
     need: FamilyNeed
     verdict: str
@@ -255,11 +282,14 @@ def gap_report(
             verdicts.append(NeedVerdict(need=need, verdict=Verdict.COVERED))
             continue
         result = results[need.pk]
+        if result is None or not result.is_gap:
+            verdicts.append(NeedVerdict(need=need, verdict=Verdict.MATCHABLE))
+            continue
         verdicts.append(
             NeedVerdict(
                 need=need,
-                verdict=Verdict.GAP if result.is_gap else Verdict.MATCHABLE,
-                best=result.suggestions[0] if result.is_gap and result.suggestions else None,
+                verdict=Verdict.GAP,
+                best=result.suggestions[0] if result.suggestions else None,
                 candidates=result.total,
             )
         )
@@ -303,7 +333,8 @@ def _count_cells(verdicts: Iterable[NeedVerdict]) -> tuple[GapCell, ...]:
 
 
 def _rank_all(needs: list[FamilyNeed], *, today: date, radius_km: float) -> dict:
-    """need.pk → MatchResult for every need, over one candidate pool."""
+    """need.pk → MatchResult for every need, or None for a need a witness has shown to have a good
+    partner (the result of `suggest_for_need` is then not a gap, the rest is not worked out)."""
     if not needs:
         return {}
     points = _school_points({need.school for need in needs})
@@ -312,6 +343,78 @@ def _rank_all(needs: list[FamilyNeed], *, today: date, radius_km: float) -> dict
         need.pk: _need_profile(need, point=points.get(need.school_id), partners=partners[need.school_id])
         for need in needs
     }
+    results: dict = dict.fromkeys(_witnessed(profiles, today=today))
+    rest = [need for need in needs if need.pk not in results]
+    results.update(_rank_in_full(rest, profiles, today=today, radius_km=radius_km))
+    return results
+
+
+def _witnessed(profiles: dict[int, NeedProfile], *, today: date) -> set[int]:
+    """The needs (pks) for which one of the witnesses of their municipality and life domains is a
+    good (not weak) suggestion, scored as `rank` scores it."""
+    witnesses = sorted(to_profiles(_witness_pool(profiles.values())), key=_likely_first)
+    by_cell: dict[tuple[int, str | None], list[OfferProfile]] = defaultdict(list)
+    for offer in witnesses:
+        for municipality_id in offer.service_area:
+            by_cell[(municipality_id, None)].append(offer)
+            for slug in offer.life_domains:
+                by_cell[(municipality_id, slug)].append(offer)
+    witnessed = set()
+    for pk, profile in profiles.items():
+        cells = [(profile.municipality_id, slug) for slug in profile.life_domains] or [(profile.municipality_id, None)]
+        tried: set[int] = set()
+        for cell in cells:
+            if pk in witnessed:
+                break
+            for offer in by_cell.get(cell, ()):
+                if offer.offer_id in tried:
+                    continue
+                tried.add(offer.offer_id)
+                suggestion = score_offer(profile, offer, today=today, stale_after_days=settings.OFFER_STALE_AFTER_DAYS)
+                if suggestion is not None and not suggestion.weak:
+                    witnessed.add(pk)
+                    break
+    return witnessed
+
+
+def _likely_first(offer: OfferProfile) -> tuple:
+    """Room available before a waiting list, recently confirmed before long ago or never."""
+    confirmed = offer.last_confirmed.toordinal() if offer.last_confirmed else 0
+    return (offer.capacity != Capacity.OPEN, -confirmed, offer.offer_id)
+
+
+def _witness_pool(profiles: Iterable[NeedProfile]) -> QuerySet[Offer]:
+    """At most `WITNESSES_PER_CELL` offers per municipality and life domain of the needs: public,
+    not full, serving the municipality, covering the domain (any domain for a need without one),
+    room available and recently confirmed first. Fetched in one query with the offers' rows."""
+    profiles = list(profiles)
+    municipality_ids = {p.municipality_id for p in profiles if p.municipality_id is not None}
+    rows = Offer.service_area.through.objects.filter(
+        municipality_id__in=municipality_ids,
+        offer_id__in=Offer.objects.public().exclude(capacity=Capacity.FULL).values("pk"),
+    )
+    if all(profile.life_domains for profile in profiles):
+        slugs = set().union(*(profile.life_domains for profile in profiles))
+        rows = rows.filter(offer__life_domains__slug__in=slugs)
+    rows = rows.annotate(
+        position=Window(
+            RowNumber(),
+            partition_by=[F("municipality_id"), F("offer__life_domains")],
+            order_by=[
+                Case(When(offer__capacity=Capacity.OPEN, then=Value(0)), default=Value(1)).asc(),
+                F("offer__last_confirmed").desc(nulls_last=True),
+                F("offer_id").asc(),
+            ],
+        )
+    ).filter(position__lte=WITNESSES_PER_CELL)
+    return Offer.objects.filter(pk__in=rows.values("offer_id"))
+
+
+def _rank_in_full(needs: list[FamilyNeed], profiles: dict[int, NeedProfile], *, today: date, radius_km: float) -> dict:
+    """need.pk → MatchResult for every need, over one candidate pool."""
+    if not needs:
+        return {}
+    profiles = {need.pk: profiles[need.pk] for need in needs}
     pool = to_profiles(_candidate_pool(profiles.values(), radius_km=radius_km))
     by_domain: dict[str, list[OfferProfile]] = defaultdict(list)
     for offer in pool:
