@@ -83,7 +83,10 @@ def _search_postgres(queryset: QuerySet[Offer], text: str) -> QuerySet[Offer]:
         .values("pk")
     )
     typo_tolerant = Offer.objects.filter(name__trigram_word_similar=text).values("pk")
-    return queryset.filter(Q(pk__in=own_text) | Q(organisation__in=organisations) | Q(pk__in=typo_tolerant)).annotate(
+    # One UNION of the three ways to match, not three ORed IN-subqueries: with the OR, PostgreSQL
+    # tests every offer against three hashed lists (a scan of all 30,000 at Flanders scale).
+    matching = own_text.union(Offer.objects.filter(organisation__in=organisations).values("pk"), typo_tolerant)
+    return queryset.filter(pk__in=matching).annotate(
         relevance=SearchRank(offer_vector(), query)
         + SearchRank(SearchVector("organisation__name", weight="A", config="dutch"), query)
         + TrigramWordSimilarity(Value(text), "name")
