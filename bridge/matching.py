@@ -17,6 +17,11 @@ API
                     is a gap.
 ``score_offer(need, offer, *, today, ...) -> Suggestion | None``
                     the same for one offer; None when the offer is dropped.
+``score_upper_bound(need, offer, *, today, domain_share=None, ...) -> float | None``
+                    the highest score the offer can reach whatever its locations and languages.
+``rank_top(need, bounds, load, *, today, limit, first_round=30, ...) -> MatchResult``
+                    what ``rank`` gives, loading and scoring only the offers whose upper bound can
+                    still enter the top ``limit`` (bridge.candidates.suggest at Flanders scale).
 ``Suggestion``      offer, score in [0, 1], distance_km, weak, reasons_for, reasons_against,
                     ``reasons`` (for first), ``components`` and ``as_dict()`` for the JSON API.
 ``MatchResult``     suggestions (best first, after ``limit``), is_gap, total (before ``limit``),
@@ -59,7 +64,7 @@ come from the optional name maps, falling back to a neutral phrase or the code.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from types import MappingProxyType
@@ -259,6 +264,100 @@ def score_offer(
     return _score(need, offer, today=today, names=names, stale_after_days=stale_after_days)
 
 
+def score_upper_bound(
+    need: NeedProfile,
+    offer: OfferProfile,
+    *,
+    today: date,
+    domain_share: float | None = None,
+    stale_after_days: int = STALE_AFTER_DAYS,
+) -> float | None:
+    """The highest score the offer can reach whatever its locations and languages; None when `rank` drops it.
+
+    Lets the database side score only the offers that can still enter a top N without loading their
+    locations and languages first (see `rank_top`). `domain_share` replaces the share computed from
+    ``offer.life_domains`` when only the number of covered domains is known. Every component is the
+    one `_score` computes, except distance and languages, which count as 1 (their maximum); the sum
+    runs in the same order, so the bound is never below the score, also in floating point.
+    """
+    if not offer.is_active:
+        return None
+    if domain_share is None:
+        domain_share = (
+            len(need.life_domains & offer.life_domains) / len(need.life_domains) if need.life_domains else 1.0
+        )
+    elif not need.life_domains:
+        domain_share = 1.0
+    if domain_share <= 0:
+        return None
+    names = _NO_NAMES
+    verdicts = (
+        _area(need, offer, names),
+        _ages(need, offer),
+        _preferences(need, offer),
+        _capacity(offer),
+        _recency(offer, today, stale_after_days),
+        _partner(need, offer),
+    )
+    area, ages, preferences, capacity, recency, partner = (verdict.value for verdict in verdicts)
+    values = {
+        "domains": domain_share,
+        "area": area,
+        "distance": 1.0,
+        "ages": ages,
+        "languages": 1.0,
+        "preferences": preferences,
+        "capacity": capacity,
+        "recency": recency,
+        "partner": partner,
+    }
+    weighted = sum(WEIGHTS[name] * value for name, value in values.items()) / _TOTAL_WEIGHT
+    hard = sum(1 for verdict in verdicts if verdict.hard_mismatch)
+    return min(1.0, max(0.0, weighted * HARD_MISMATCH_FACTOR**hard))
+
+
+def rank_top(
+    need: NeedProfile,
+    bounds: Iterable[tuple[int, float | None]],
+    load: Callable[[list[int]], Iterable[OfferProfile]],
+    *,
+    today: date,
+    limit: int | None,
+    first_round: int = 30,
+    municipality_names: Mapping[int, str] | None = None,
+    language_names: Mapping[str, str] | None = None,
+    domain_names: Mapping[str, str] | None = None,
+    stale_after_days: int = STALE_AFTER_DAYS,
+) -> MatchResult:
+    """`rank` over many offers, loading and scoring only those that can enter the top `limit`.
+
+    `bounds` gives each offer's `score_upper_bound` (None: `rank` would drop it); `load(ids)` gives
+    the full profiles of those offers. The offers with the highest bounds are loaded first (at
+    least `first_round`); any other offer whose bound reaches the last score of the top is loaded
+    in a second round. The result is the one `rank(need, load(all ids), limit=limit)` gives.
+    """
+    kept = sorted(((bound, offer_id) for offer_id, bound in bounds if bound is not None), key=lambda b: (-b[0], b[1]))
+    options = {
+        "today": today,
+        "municipality_names": municipality_names,
+        "language_names": language_names,
+        "domain_names": domain_names,
+        "stale_after_days": stale_after_days,
+    }
+    if limit is None or limit <= 0 or len(kept) <= max(first_round, limit):
+        return rank(need, load([offer_id for _bound, offer_id in kept]), limit=limit, **options)
+    head = max(first_round, limit)
+    profiles = list(load([offer_id for _bound, offer_id in kept[:head]]))
+    result = rank(need, profiles, limit=limit, **options)
+    last = result.suggestions[-1].score if len(result.suggestions) >= limit else -1.0
+    more = [offer_id for bound, offer_id in kept[head:] if bound >= last]
+    if more:
+        profiles.extend(load(more))
+        result = rank(need, profiles, limit=limit, **options)
+    suggestions = result.suggestions
+    return MatchResult(suggestions=suggestions, is_gap=not suggestions or suggestions[0].weak, total=len(kept))
+
+
 def haversine_km(a: Point, b: Point) -> float:
     """Great-circle distance in kilometres between two (latitude, longitude) points."""
     lat1, lon1, lat2, lon2 = map(math.radians, (a[0], a[1], b[0], b[1]))
@@ -305,6 +404,9 @@ class _Names:
 
     def domain(self, slug: str) -> str:
         return self.domains.get(slug) or slug
+
+
+_NO_NAMES = _Names({}, {}, {})
 
 
 @dataclass

@@ -359,6 +359,37 @@ def test_suggestions_take_the_same_number_of_queries_for_3_or_30_offers(count, d
     assert result.total == count
 
 
+def test_scoring_only_the_likely_top_gives_the_top_of_all_candidates(school, monkeypatch):
+    """The upper bound does not see distance and languages: offers that look best without them
+    (both domains, free, far away, no Arabic) are loaded first, yet the nearby offers that speak
+    Arabic and cover one domain still make the top 3, as they do when every candidate is scored."""
+    need = factories.FamilyNeedFactory(
+        school=school,
+        life_domains=[factories.life_domain("leren"), factories.life_domain("wonen")],
+        age_min=6,
+        age_max=12,
+        prefers_free=True,
+    )
+    need.home_languages.set([factories.language("ar")])
+    both = [factories.life_domain("leren"), factories.life_domain("wonen")]
+    for _ in range(3):
+        located_offer(NEAR_IN_LOKEREN, life_domains=both)
+    for _ in range(3):
+        located_offer(SCHOOL_POINT).languages.add(factories.language("ar"))
+    located_offer(SCHOOL_POINT, life_domains=both, capacity="full")
+    located_offer(SCHOOL_POINT, life_domains=both, age_min=14, age_max=18)
+    located_offer(SCHOOL_POINT, area_nis=(LOKEREN,))
+    located_offer(SCHOOL_POINT, cost="paid", capacity="waiting_list", waiting_weeks=3)
+    everything = suggest_for_need(need, limit=None)
+    monkeypatch.setattr("bridge.candidates.FIRST_ROUND", 2)
+    top = suggest_for_need(need, limit=3)
+    assert [(s.offer_id, s.score, s.reasons) for s in top.suggestions] == [
+        (s.offer_id, s.score, s.reasons) for s in everything.suggestions[:3]
+    ]
+    assert "Ook in het Arabisch" in top.suggestions[0].reasons_for
+    assert (top.total, top.is_gap) == (everything.total, everything.is_gap) == (10, False)
+
+
 # --- would a CLB worker agree? ------------------------------------------------------------------------
 
 

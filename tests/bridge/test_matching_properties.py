@@ -14,7 +14,9 @@ from bridge.matching import (
     NeedProfile,
     OfferProfile,
     rank,
+    rank_top,
     score_offer,
+    score_upper_bound,
 )
 
 TODAY = date(2026, 3, 2)
@@ -212,3 +214,60 @@ def test_without_a_municipality_nobody_is_outside_the_area(need, offer):
     suggestion = score_offer(need, offer, today=TODAY)
     if suggestion is not None:
         assert not any(reason.startswith(("Werkt in", "Werkt niet in")) for reason in suggestion.reasons)
+
+
+def as_bounded(need: NeedProfile, offer: OfferProfile) -> tuple[OfferProfile, float]:
+    """The offer as bridge.candidates bounds it: no locations, languages or domains, only the number
+    of domains covered, and a service area that only says whether it holds the school's municipality."""
+    if need.municipality_id in offer.service_area:
+        area = frozenset({need.municipality_id})
+    else:
+        area = frozenset({0}) if offer.service_area else frozenset()
+    stripped = replace(offer, locations=(), languages=frozenset(), life_domains=frozenset(), service_area=area)
+    return stripped, len(need.life_domains & offer.life_domains) / len(need.life_domains)
+
+
+@settings(max_examples=300, deadline=None)
+@given(needs(), offers())
+def test_the_upper_bound_is_never_below_the_score_and_drops_the_same_offers(need, offer):
+    stripped, share = as_bounded(need, offer)
+    for bound in (
+        score_upper_bound(need, offer, today=TODAY),
+        score_upper_bound(need, stripped, today=TODAY, domain_share=share),
+    ):
+        actual = score(need, offer)
+        assert (bound is None) == (actual is None)
+        if actual is not None:
+            assert actual <= bound
+
+
+many_offer_lists = st.lists(offers(), min_size=4, max_size=25, unique_by=lambda o: o.offer_id)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    needs(),
+    many_offer_lists,
+    st.one_of(st.none(), st.integers(1, 4)),
+    st.integers(1, 4),
+)
+def test_ranking_only_the_offers_that_can_enter_the_top_gives_the_same_result(need, offer_list, limit, first_round):
+    by_id = {offer.offer_id: offer for offer in offer_list}
+    loaded: list[int] = []
+
+    def load(ids):
+        loaded.extend(ids)
+        return [by_id[offer_id] for offer_id in ids]
+
+    bounds = [
+        (offer.offer_id, score_upper_bound(need, stripped, today=TODAY, domain_share=share))
+        for offer in offer_list
+        for stripped, share in [as_bounded(need, offer)]
+    ]
+    pruned = rank_top(need, bounds, load, today=TODAY, limit=limit, first_round=first_round)
+    full = rank(need, offer_list, today=TODAY, limit=limit)
+    assert [(s.offer_id, s.score, s.reasons) for s in pruned.suggestions] == [
+        (s.offer_id, s.score, s.reasons) for s in full.suggestions
+    ]
+    assert (pruned.is_gap, pruned.total) == (full.is_gap, full.total)
+    assert len(loaded) == len(set(loaded))  # no offer is loaded twice
