@@ -17,6 +17,7 @@ minus the thread.
 
 import datetime
 import logging
+import re
 import secrets
 import threading
 import time
@@ -72,6 +73,9 @@ class Job:
         return datetime.datetime.fromisoformat(self.started_at)
 
 
+_JOB_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
 def _key(job_id: str) -> str:
     return f"brugwijzer:data-job:{job_id}"
 
@@ -83,6 +87,8 @@ def _save(job: Job) -> None:
 
 def get_job(job_id: str, *, user) -> Job | None:
     """The job, if it exists and was started by `user`."""
+    if not _JOB_ID.fullmatch(job_id):
+        return None  # not an id start_job makes: never a cache key
     state = cache.get(_key(job_id))
     if not state or state.get("user_id") != user.pk:
         return None

@@ -87,6 +87,12 @@ def test_a_job_belongs_to_who_started_it(moderator, mod_client):
     assert mod_client.get(reverse("data:job", args=[job.id])).status_code == 404
 
 
+@pytest.mark.parametrize("job_id", ["\x00", "x" * 300, "../etc", "a b"])
+def test_a_job_id_start_job_never_makes_is_not_looked_up(moderator, mod_client, job_id, recwarn):
+    assert data_jobs.get_job(job_id, user=moderator) is None
+    assert not [w for w in recwarn if "CacheKeyWarning" in type(w.message).__name__]
+
+
 @pytest.mark.django_db
 def test_a_failing_job_says_so_and_logs_it(moderator, mod_client, caplog):
     def work(progress):
