@@ -258,7 +258,7 @@ def wrk(port: int, items: list[dict], sessions: dict, *, connections: int, secon
     socket_errors = 0
     if m := re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out):
         socket_errors = sum(int(value) for value in m.groups())
-    p99 = m.group(1) if (m := re.search(r"99%\s+(\S+)", out)) else "?"
+    p99 = m.group(1) if (m := re.search(r"^\s*99%\s+(\S+)", out, re.MULTILINE)) else "?"
     return {"rps": rps, "requests": total, "non2xx": non2xx, "socket_errors": socket_errors, "p99": p99}
 
 
