@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -63,3 +64,13 @@ def demo_region(transactional_db):
     from portal.demo import seed_demo
 
     seed_demo(with_accounts=True)
+
+
+def log_in_as(page, live: str, email: str) -> None:
+    """Sign in with a demo account through the login form, as whoever was signed in leaves."""
+    page.context.clear_cookies()
+    page.goto(live + "/account/login/")
+    page.get_by_label("E-mailadres").fill(email)
+    page.get_by_label("Wachtwoord").fill(settings.BRUGWIJZER_DEMO_PASSWORD)
+    page.get_by_role("button", name="Aanmelden").click()
+    page.wait_for_url(live + "/")

@@ -11,7 +11,6 @@ import datetime
 import re
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect
@@ -22,6 +21,7 @@ from families.models import FamilyNeed, LifeDomain
 from portal.models import User
 from schools.models import School
 from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import log_in_as as log_in
 from welfare.models import Offer
 
 SCHOOL = "school@demo.brugwijzer.be"
@@ -54,15 +54,6 @@ def live(live_server, demo_region, page, settings):
     settings.MAP_TILE_URL = live_server.url + "/static/no-tiles/{z}/{x}/{y}.png"
     page.set_default_timeout(15_000)
     return live_server.url
-
-
-def log_in(page: Page, live: str, email: str) -> None:
-    page.context.clear_cookies()
-    page.goto(live + "/account/login/")
-    page.get_by_label("E-mailadres").fill(email)
-    page.get_by_label("Wachtwoord").fill(settings.BRUGWIJZER_DEMO_PASSWORD)
-    page.get_by_role("button", name="Aanmelden").click()
-    page.wait_for_url(live + "/")
 
 
 def go(page: Page, link) -> None:

@@ -9,13 +9,13 @@ the Dutch translations of these pages arrive. Every page visited is checked with
 import re
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from bridge.models import Collaboration, MatchRequest
 from families.models import FamilyNeed
 from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import log_in_as as log_in
 from welfare.models import Offer
 
 SCHOOL = "school@demo.brugwijzer.be"
@@ -30,15 +30,6 @@ BOARD_NEED = "Gezinnen zonder vaste woonplaats"  # GO! Basisschool Het Klavertje
 def live(live_server, demo_region, page):
     page.set_default_timeout(15_000)
     return live_server.url
-
-
-def log_in(page: Page, live: str, email: str) -> None:
-    page.context.clear_cookies()
-    page.goto(live + "/account/login/")
-    page.get_by_label("E-mailadres").fill(email)
-    page.get_by_label("Wachtwoord").fill(settings.BRUGWIJZER_DEMO_PASSWORD)
-    page.get_by_role("button", name="Aanmelden").click()
-    page.wait_for_url(live + "/")
 
 
 def nav_link(page: Page, url_name: str):
