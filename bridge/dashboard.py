@@ -30,16 +30,21 @@ about a structure, not a family, and passes the privacy guard.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from bridge import data_version
 from bridge.access import brokered_schools
 from bridge.candidates import PARTNER_STATUSES
-from bridge.gaps import SMALL_COUNT, GapReport, gap_report, shown_families
+from bridge.gaps import SMALL_COUNT, GapSummary, gap_report, shown_families
 from bridge.models import (
     Barrier,
     BarrierKind,
@@ -60,6 +65,8 @@ from schools.models import School
 # A school "has a collaboration" while one is being proposed, agreed, running or evaluated.
 LIVE_COLLABORATION_STATUSES = (CollaborationStatus.PROPOSED, *PARTNER_STATUSES)
 NOTE_MAX_LENGTH = 1000
+# How long a municipality's cached numbers live at most (they also go when the data changes).
+FIGURES_SECONDS = 15 * 60
 
 
 class Viewer:
@@ -192,7 +199,7 @@ class Dashboard:
     needs_with_partner: int
     by_status: tuple[tuple[str, str, int], ...]
     by_form: tuple[tuple[str, str, int], ...]
-    gaps: GapReport
+    gaps: GapSummary
     school_count: int
     schools_without: tuple[SchoolWithout, ...]
     barriers_by_kind: tuple[tuple[str, str, int], ...]
@@ -304,19 +311,28 @@ def _collaboration_counts(municipality: Municipality) -> tuple[tuple, tuple]:
     return _counted(by_status, CollaborationStatus.choices), _counted(by_form, CollaborationForm.choices)
 
 
-def _schools_without(municipality: Municipality, user) -> tuple[int, tuple[SchoolWithout, ...]]:
-    """Verified schools of the municipality with no live collaboration (proposed, agreed, active or
-    evaluated), each with whether the viewer may open its page; and the number of verified schools."""
-    live = Collaboration.objects.filter(school_id=OuterRef("pk"), status__in=LIVE_COLLABORATION_STATUSES)
+def _schools_with_collaboration(municipality: Municipality) -> frozenset[int]:
+    """The municipality's schools with a live collaboration (proposed, agreed, active or evaluated)."""
+    return frozenset(
+        Collaboration.objects.filter(school__municipality=municipality, status__in=LIVE_COLLABORATION_STATUSES)
+        .order_by()
+        .values_list("school_id", flat=True)
+        .distinct()
+    )
+
+
+def _schools_without(
+    municipality: Municipality, user, with_collaboration: frozenset[int]
+) -> tuple[int, tuple[SchoolWithout, ...]]:
+    """Verified schools of the municipality not in `with_collaboration`, each with whether the
+    viewer may open its page; and the number of verified schools."""
     schools = list(
-        with_access(School.objects.verified().filter(municipality=municipality), user)
-        .annotate(has_collaboration=Exists(live))
-        .order_by("name", "pk")
+        with_access(School.objects.verified().filter(municipality=municipality), user).order_by("name", "pk")
     )
     without = tuple(
         SchoolWithout(school=school, can_view=access_from(school, user).can_view)
         for school in schools
-        if not school.has_collaboration
+        if school.pk not in with_collaboration
     )
     return len(schools), without
 
@@ -331,22 +347,62 @@ def _barrier_counts(municipality: Municipality) -> tuple[tuple[str, str, int], .
     return _counted(rows.annotate(n=Count("pk")), BarrierKind.choices)
 
 
+@dataclass(frozen=True)
+class Figures:
+    """The dashboard's numbers about the whole municipality: the same for every viewer."""
+
+    domains: tuple[DomainCount, ...]
+    totals: dict[str, int]
+    by_status: tuple[tuple[str, str, int], ...]
+    by_form: tuple[tuple[str, str, int], ...]
+    gaps: GapSummary
+    barriers_by_kind: tuple[tuple[str, str, int], ...]
+    schools_with_collaboration: frozenset[int]
+
+
+def municipality_figures(municipality: Municipality, *, today: date | None = None) -> Figures:
+    """The municipality's numbers, cached until anything they count changes (bridge.data_version),
+    the day ends (offers go stale by the day) or FIGURES_SECONDS pass.
+
+    The gap counts rank every open need of the municipality against the offers of Flanders and
+    the other counts read all its needs and collaborations: both grow with the data. Cached, the
+    numbers cost one small query for the version and one cache read. Labels are translated, so
+    the language is part of the key.
+    """
+    today = today or timezone.localdate()
+    key = f"bridge:dashboard:v1:{municipality.pk}:{today.isoformat()}:{get_language()}:{data_version.current()}"
+    figures = cache.get(key)
+    if figures is None:
+        by_status, by_form = _collaboration_counts(municipality)
+        report = gap_report(needs=FamilyNeed.objects.filter(school__municipality=municipality), today=today)
+        figures = Figures(
+            domains=_domain_counts(municipality),
+            totals=_need_totals(municipality),
+            by_status=by_status,
+            by_form=by_form,
+            gaps=GapSummary.of(report),
+            barriers_by_kind=_barrier_counts(municipality),
+            schools_with_collaboration=_schools_with_collaboration(municipality),
+        )
+        cache.set(key, figures, FIGURES_SECONDS)
+    return figures
+
+
 def municipality_dashboard(*, municipality: Municipality, user) -> Dashboard:
     """Every number of the dashboard, in a fixed number of queries whatever the size of the
     municipality. The caller suppresses small counts for the viewer (DashboardAccess.shown)."""
-    totals = _need_totals(municipality)
-    by_status, by_form = _collaboration_counts(municipality)
-    school_count, schools_without = _schools_without(municipality, user)
+    figures = municipality_figures(municipality)
+    school_count, schools_without = _schools_without(municipality, user, figures.schools_with_collaboration)
     return Dashboard(
         municipality=municipality,
-        domains=_domain_counts(municipality),
-        by_status=by_status,
-        by_form=by_form,
-        gaps=gap_report(needs=FamilyNeed.objects.filter(school__municipality=municipality)),
+        domains=figures.domains,
+        by_status=figures.by_status,
+        by_form=figures.by_form,
+        gaps=figures.gaps,
         school_count=school_count,
         schools_without=schools_without,
-        barriers_by_kind=_barrier_counts(municipality),
-        **totals,
+        barriers_by_kind=figures.barriers_by_kind,
+        **figures.totals,
     )
 
 

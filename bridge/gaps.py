@@ -296,6 +296,30 @@ def gap_report(
     return GapReport(cells=_count_cells(verdicts), verdicts=tuple(verdicts))
 
 
+@dataclass(frozen=True)
+class GapSummary:
+    """The counts of a gap report without its needs: what the municipality dashboard shows, and
+    small enough to cache (``bridge.dashboard.municipality_figures``)."""
+
+    cells: tuple[GapCell, ...]
+    open_needs: int
+    gap_count: int
+    covered_count: int
+    matchable_count: int
+    families_in_gaps: int
+
+    @classmethod
+    def of(cls, report: GapReport) -> GapSummary:
+        return cls(
+            cells=report.cells,
+            open_needs=report.open_needs,
+            gap_count=report.gap_count,
+            covered_count=report.covered_count,
+            matchable_count=report.matchable_count,
+            families_in_gaps=report.families_in_gaps,
+        )
+
+
 def _count_cells(verdicts: Iterable[NeedVerdict]) -> tuple[GapCell, ...]:
     counts: dict[tuple[int, str], dict[str, int]] = defaultdict(
         lambda: {"open_needs": 0, "gaps": 0, "covered": 0, "families_in_gaps": 0}

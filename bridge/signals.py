@@ -8,8 +8,11 @@ accepted request stays: its collaboration goes on.
 
 import logging
 
+from django.apps import apps as global_apps
 from django.core.exceptions import PermissionDenied
+from django.db import connections
 
+from bridge import data_version
 from bridge.models import MatchRequest, MatchStatus
 from bridge.services import MatchError, withdraw_match
 from families.models import FamilyNeed, NeedStatus
@@ -48,3 +51,28 @@ def withdraw_requests_of_closed_need(sender, *, need: FamilyNeed, by, old: str, 
                 request.pk,
                 request.status,
             )
+
+
+def reinstall_data_version(sender, *, using: str, apps=None, **kwargs) -> None:
+    """Receiver of post_migrate: the triggers of bridge.data_version on every watched table, again.
+
+    On SQLite a migration that changes a table rebuilds it and its triggers are gone; installing
+    is idempotent. Does nothing while the version itself does not exist (migrated back before it).
+    """
+    connection = connections[using]
+    if data_version.NAME not in connection.introspection.table_names(include_views=False) and not (
+        connection.vendor == "postgresql" and _sequence_exists(connection)
+    ):
+        return
+    try:
+        tables = data_version.watched_tables(apps or global_apps)  # flush sends no apps
+    except LookupError:
+        return
+    with connection.schema_editor() as editor:
+        data_version.install(editor, tables)
+
+
+def _sequence_exists(connection) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [data_version.NAME])
+        return cursor.fetchone()[0]

@@ -1,6 +1,7 @@
 """Shared fixtures: reference data on every test database, factories and personas."""
 
 import pytest
+from django.core.cache import cache
 from pytest_django.plugin import blocking_manager_key
 
 from portal.reference import load_reference_data
@@ -37,6 +38,13 @@ def pytest_runtest_teardown(item, nextitem):
         with item.config.stash[blocking_manager_key].unblock():
             load_reference_data()
     return result
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with an empty cache: a test's database is rolled back, and what an
+    earlier test cached (rate limits, gap summaries under SQLite's counter) must not leak in."""
+    cache.clear()
 
 
 @pytest.fixture

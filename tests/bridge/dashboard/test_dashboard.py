@@ -10,7 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from bridge.dashboard import dashboard_access, get_dashboard_access, municipality_dashboard
+from bridge.gaps import GapSummary, gap_report
 from bridge.models import Barrier
+from families.models import FamilyNeed
 from portal.models import Municipality
 from tests import factories
 from tests.bridge.dashboard import LOKEREN, SINT_NIKLAAS, build_municipal, need_at
@@ -105,10 +107,11 @@ def test_collaborations_by_status_and_form_in_the_municipality_only(world):
 
 
 def test_gaps_come_from_the_gap_report_over_the_municipalitys_needs(world):
-    gaps = municipality_dashboard(
-        municipality=Municipality.objects.get(nis_code=SINT_NIKLAAS), user=world.users["moderator"]
-    ).gaps
-    assert {verdict.need.pk for verdict in gaps.gaps} == {world.needs["n3"].pk, world.needs["n6"].pk}
+    municipality = Municipality.objects.get(nis_code=SINT_NIKLAAS)
+    report = gap_report(needs=FamilyNeed.objects.filter(school__municipality=municipality))
+    assert {verdict.need.pk for verdict in report.gaps} == {world.needs["n3"].pk, world.needs["n6"].pk}
+    gaps = municipality_dashboard(municipality=municipality, user=world.users["moderator"]).gaps
+    assert gaps == GapSummary.of(report)
     assert (gaps.open_needs, gaps.gap_count, gaps.covered_count, gaps.families_in_gaps) == (4, 2, 2, 3)
     assert {cell.nis_code for cell in gaps.cells} == {SINT_NIKLAAS}
 
