@@ -20,7 +20,9 @@ the number of queries does not grow with the number of points.
 
 import math
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 from django.db.models import BooleanField, Case, Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet, Value, When
@@ -303,40 +305,97 @@ def school_url(school: School, user) -> str | None:
     return _reverse("schools:detail", pk=school.pk)
 
 
-def school_feature(school: School, user) -> dict:
-    return {
-        "type": "Feature",
-        "id": f"school-{school.pk}",
-        "geometry": _point(school.longitude, school.latitude),
-        "properties": {
-            "kind": "school",
-            "id": school.pk,
-            "name": school.name,
-            "address": f"{school.street}, {school.postal_code} {school.municipality.name_nl}",
-            "municipality": school.municipality.name_nl,
-            "url": school_url(school, user),
-        },
-    }
+# A pk no row has, reversed once and replaced by each row's own: what reverse() gives for that pk.
+_PLACEHOLDER = 987654321
 
 
-def location_feature(location: Location) -> dict:
-    organisation = location.organisation
-    return {
-        "type": "Feature",
-        "id": f"location-{location.pk}",
-        "geometry": _point(location.longitude, location.latitude),
-        "properties": {
-            "kind": "organisation",
-            "id": organisation.pk,
-            "name": organisation.name,
-            "location": location.name,
-            "address": location.address,
-            "municipality": location.municipality.name_nl,
-            "organisation_kind": organisation.kind.name,
-            "organisation_kind_slug": organisation.kind.slug,
-            "url": _reverse("directory:organisation", pk=organisation.pk),
-        },
-    }
+def _url_maker(name: str) -> Callable[[int], str | None]:
+    """`reverse(name, kwargs={"pk": pk})` for many pks at the cost of one reverse (None, like
+    _reverse, when the name is not routed)."""
+    url = _reverse(name, pk=_PLACEHOLDER)
+    if url is None:
+        return lambda pk: None
+    head, tail = url.rsplit(str(_PLACEHOLDER), 1)
+    return lambda pk: f"{head}{pk}{tail}"
+
+
+def school_features(schools: QuerySet[School], user) -> list[dict]:
+    """One point per located school of `schools_on_map`, from plain rows: a city view has hundreds.
+
+    The link depends only on the user's relation to the school (the access annotations), so
+    `access_from` runs once per distinct relation rather than once per school.
+    """
+    relation_fields = list(schools.query.annotations)
+    url = _url_maker("schools:detail")
+    can_view: dict[tuple, bool] = {}
+    features = []
+    rows = schools.values(
+        "pk", "name", "street", "postal_code", "latitude", "longitude", "municipality__name_nl", *relation_fields
+    )
+    for row in rows:
+        if row["latitude"] is None:
+            continue
+        relation = tuple(row[name] for name in relation_fields)
+        if relation not in can_view:
+            annotated = SimpleNamespace(**dict(zip(relation_fields, relation, strict=True)))
+            can_view[relation] = access_from(annotated, user).can_view
+        pk, municipality = row["pk"], row["municipality__name_nl"]
+        features.append(
+            {
+                "type": "Feature",
+                "id": f"school-{pk}",
+                "geometry": _point(row["longitude"], row["latitude"]),
+                "properties": {
+                    "kind": "school",
+                    "id": pk,
+                    "name": row["name"],
+                    "address": f"{row['street']}, {row['postal_code']} {municipality}",
+                    "municipality": municipality,
+                    "url": url(pk) if can_view[relation] else None,
+                },
+            }
+        )
+    return features
+
+
+def location_features(locations: QuerySet[Location]) -> list[dict]:
+    """One point per location of `locations_on_map`, from plain rows (see school_features)."""
+    url = _url_maker("directory:organisation")
+    features = []
+    rows = locations.values(
+        "pk",
+        "name",
+        "street",
+        "postal_code",
+        "latitude",
+        "longitude",
+        "municipality__name_nl",
+        "organisation_id",
+        "organisation__name",
+        "organisation__kind__name",
+        "organisation__kind__slug",
+    )
+    for row in rows:
+        organisation, municipality = row["organisation_id"], row["municipality__name_nl"]
+        features.append(
+            {
+                "type": "Feature",
+                "id": f"location-{row['pk']}",
+                "geometry": _point(row["longitude"], row["latitude"]),
+                "properties": {
+                    "kind": "organisation",
+                    "id": organisation,
+                    "name": row["organisation__name"],
+                    "location": row["name"],
+                    "address": f"{row['street']}, {row['postal_code']} {municipality}",
+                    "municipality": municipality,
+                    "organisation_kind": row["organisation__kind__name"],
+                    "organisation_kind_slug": row["organisation__kind__slug"],
+                    "url": url(organisation),
+                },
+            }
+        )
+    return features
 
 
 def nearest_location(locations: list[Location], latitude: float, longitude: float) -> Location | None:
@@ -348,6 +407,10 @@ def nearest_location(locations: list[Location], latitude: float, longitude: floa
         key=lambda location: (location.latitude - latitude) ** 2 + ((location.longitude - longitude) * scale) ** 2,
         default=None,
     )
+
+
+def _label(labels: dict[str, str], value: str) -> str:
+    return labels[value] if value in labels else capfirst(value)
 
 
 def collaboration_features(
@@ -404,9 +467,10 @@ def collaboration_features(
         domains[collaboration_id].append(name)
     # What get_status_display() and get_form_display() give, looked up once rather than per line.
     status_labels, form_labels = (
-        {value: str(label) for value, label in Collaboration._meta.get_field(name).flatchoices}
+        {value: capfirst(str(label)) for value, label in Collaboration._meta.get_field(name).flatchoices}
         for name in ("status", "form")
     )
+    url = _url_maker("bridge:collaboration_detail")
     features = []
     for row in rows:
         pk, latitude, longitude = row["pk"], row["school__latitude"], row["school__longitude"]
@@ -438,13 +502,13 @@ def collaboration_features(
                         "school": row["school__name"],
                         "organisation": organisation,
                         "status": row["status"],
-                        "status_label": capfirst(status_labels.get(row["status"], row["status"])),
+                        "status_label": _label(status_labels, row["status"]),
                         "form": row["form"],
-                        "form_label": capfirst(form_labels.get(row["form"], row["form"])),
+                        "form_label": _label(form_labels, row["form"]),
                         "life_domains": list(domains[pk]),
                         "details": details,
                         "title": row["title"] if details else None,
-                        "url": _reverse("bridge:collaboration_detail", pk=pk) if details else None,
+                        "url": url(pk) if details else None,
                     },
                 }
             )
@@ -454,11 +518,7 @@ def collaboration_features(
 def feature_collection(*, user, bbox: BBox, filters: MapFilters = NO_FILTERS) -> dict:
     """Everything the map shows in `bbox` for `user`, as a GeoJSON FeatureCollection: schools,
     then organisation locations (points), then collaborations (lines)."""
-    features = [
-        school_feature(school, user)
-        for school in schools_on_map(user=user, filters=filters, bbox=bbox)
-        if school.latitude is not None
-    ]
-    features += [location_feature(location) for location in locations_on_map(filters=filters, bbox=bbox)]
+    features = school_features(schools_on_map(user=user, filters=filters, bbox=bbox), user)
+    features += location_features(locations_on_map(filters=filters, bbox=bbox))
     features += collaboration_features(collaborations_on_map(user=user, filters=filters, bbox=bbox), kind=filters.kind)
     return {"type": "FeatureCollection", "bbox": bbox.as_list(), "features": features}
