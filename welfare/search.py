@@ -2,9 +2,12 @@
 
 On PostgreSQL an offer matches when the Dutch full-text vector of its own text matches the
 query, when its organisation's name does, or when its name is trigram-similar to the query (so
-a typo still finds it). The vectors are the exact expressions indexed by migration 0003, so
-each of the three conditions can use its GIN index. Matches are ranked by full-text rank plus
-trigram word similarity.
+a typo still finds it). Matches are ranked by full-text rank plus trigram word similarity.
+Each offer's vector is stored, not parsed again per search: migration 0006 keeps it in the
+table welfare_offer_search (one row per offer, maintained by triggers, with the GIN index
+welfare_offer_search_nl); it is the value `offer_vector()` would compute. The organisation's
+vector is the indexed expression of migration 0003 (names are short). The ids of the matching
+offers are read once, when the search is applied; the count and the page look them up by key.
 
 On SQLite (development and the quick test run) every word of the query must occur, case-
 insensitively, in the offer's name, description, next steps or organisation name; an offer
@@ -24,10 +27,25 @@ from django.contrib.postgres.search import (
     SearchQuery,
     SearchRank,
     SearchVector,
+    SearchVectorField,
     TrigramWordSimilarity,
 )
 from django.db import connection
-from django.db.models import Avg, Case, Count, FloatField, IntegerField, Q, QuerySet, Value, When
+from django.db.models import (
+    Avg,
+    BigIntegerField,
+    Case,
+    Count,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Lookup,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 
 from portal.models import Municipality
@@ -54,10 +72,37 @@ def words(text: str) -> list[str]:
 
 
 def offer_vector() -> SearchVector:
-    """Name (A) and description + next steps (B) in Dutch: indexed as welfare_offer_search_nl."""
+    """Name (A) and description + next steps (B) in Dutch: what welfare_offer_search stores."""
     return SearchVector("name", weight="A", config="dutch") + SearchVector(
         "description", "next_steps", weight="B", config="dutch"
     )
+
+
+class StoredVector(Func):
+    """The stored vector of the offer whose id is the argument (migration 0006)."""
+
+    template = "(SELECT stored.document FROM welfare_offer_search stored WHERE stored.offer_id = %(expressions)s)"
+    output_field = SearchVectorField()
+
+
+class StoredMatches(Func):
+    """The ids of the offers whose stored vector matches the argument, a SearchQuery; a
+    subquery that reads the GIN index welfare_offer_search_nl."""
+
+    template = "(SELECT stored.offer_id FROM welfare_offer_search stored WHERE stored.document @@ %(expressions)s)"
+    output_field = BigIntegerField()
+
+
+class AnyOf(Lookup):
+    """`lhs = ANY(%s)` with a list of values as one array parameter."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY({rhs})", (*lhs_params, *rhs_params)
 
 
 def uses_postgres() -> bool:
@@ -65,7 +110,10 @@ def uses_postgres() -> bool:
 
 
 def search_offers(queryset: QuerySet[Offer], text: str) -> QuerySet[Offer]:
-    """Offers of `queryset` that match `text`, annotated with `relevance` (higher is better)."""
+    """Offers of `queryset` that match `text`, annotated with `relevance` (higher is better).
+
+    On PostgreSQL it runs one query straight away, for the ids of the matching offers; the
+    queryset it returns stays lazy."""
     terms = words(text)
     if not terms:
         return queryset
@@ -76,18 +124,22 @@ def search_offers(queryset: QuerySet[Offer], text: str) -> QuerySet[Offer]:
 
 def _search_postgres(queryset: QuerySet[Offer], text: str) -> QuerySet[Offer]:
     query = SearchQuery(text, config="dutch", search_type="websearch")
-    own_text = Offer.objects.annotate(search_nl=offer_vector()).filter(search_nl=query).values("pk")
+    offers = Offer.objects.order_by()  # no ORDER BY inside the UNION
+    own_text = offers.filter(pk__in=StoredMatches(query)).values("pk")
     organisations = (
         Organisation.objects.annotate(search_nl=SearchVector("name", config="dutch"))
         .filter(search_nl=query)
         .values("pk")
     )
-    typo_tolerant = Offer.objects.filter(name__trigram_word_similar=text).values("pk")
+    typo_tolerant = offers.filter(name__trigram_word_similar=text).values("pk")
     # One UNION of the three ways to match, not three ORed IN-subqueries: with the OR, PostgreSQL
     # tests every offer against three hashed lists (a scan of all 30,000 at Flanders scale).
-    matching = own_text.union(Offer.objects.filter(organisation__in=organisations).values("pk"), typo_tolerant)
-    return queryset.filter(pk__in=matching).annotate(
-        relevance=SearchRank(offer_vector(), query)
+    matching = own_text.union(offers.filter(organisation__in=organisations).values("pk"), typo_tolerant).order_by()
+    # The matching ids once, here: the paginator's count and the page query then look them up by
+    # key instead of each evaluating the three conditions again (a trigram scan among them).
+    ids = [row["pk"] for row in matching]
+    return queryset.filter(AnyOf(F("pk"), ids)).annotate(
+        relevance=SearchRank(StoredVector(F("pk")), query)
         + SearchRank(SearchVector("organisation__name", weight="A", config="dutch"), query)
         + TrigramWordSimilarity(Value(text), "name")
     )

@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests import factories
@@ -128,9 +129,13 @@ def test_search_indexes_exist_on_postgres():
 @postgres_only
 def test_the_full_text_condition_can_use_its_index():
     factories.OfferFactory(name="Huiswerkbegeleiding")
-    queryset = search_offers(Offer.objects.public(), "huiswerk").values("pk")
+    with CaptureQueriesContext(connection) as captured:
+        search_offers(Offer.objects.public(), "huiswerk")
+    (matching,) = [query["sql"] for query in captured.captured_queries if "UNION" in query["sql"]]
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
-        plan = queryset.explain()
+        cursor.execute(f"EXPLAIN {matching}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "welfare_offer_search_nl" in plan
+    assert "welfare_organisation_name_search_nl" in plan
     assert "welfare_offer_name_trgm" in plan
