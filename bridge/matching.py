@@ -21,7 +21,11 @@ API
                     the highest score the offer can reach whatever its locations and languages.
 ``rank_top(need, bounds, load, *, today, limit, first_round=30, ...) -> MatchResult``
                     what ``rank`` gives, loading and scoring only the offers whose upper bound can
-                    still enter the top ``limit`` (bridge.candidates.suggest at Flanders scale).
+                    still enter the top ``limit``.
+``rank_head_first(need, head, more, *, total, today, limit, ...) -> MatchResult``
+                    the same when the offers with the highest bounds come already loaded and
+                    ``more(last)`` loads the others that can still enter the top
+                    (bridge.candidates.suggest, which sorts by the bound in the database).
 ``Suggestion``      offer, score in [0, 1], distance_km, weak, reasons_for, reasons_against,
                     ``reasons`` (for first), ``components`` and ``as_dict()`` for the JSON API.
 ``MatchResult``     suggestions (best first, after ``limit``), is_gap, total (before ``limit``),
@@ -279,6 +283,8 @@ def score_upper_bound(
     ``offer.life_domains`` when only the number of covered domains is known. Every component is the
     one `_score` computes, except distance and languages, which count as 1 (their maximum); the sum
     runs in the same order, so the bound is never below the score, also in floating point.
+    `bridge.candidates.upper_bound` is the same in SQL: a change here belongs there too
+    (tests/bridge/test_candidate_bounds.py compares them).
     """
     if not offer.is_active:
         return None
@@ -347,15 +353,52 @@ def rank_top(
     if limit is None or limit <= 0 or len(kept) <= max(first_round, limit):
         return rank(need, load([offer_id for _bound, offer_id in kept]), limit=limit, **options)
     head = max(first_round, limit)
-    profiles = list(load([offer_id for _bound, offer_id in kept[:head]]))
+
+    def more(last: float) -> Iterable[OfferProfile]:
+        ids = [offer_id for bound, offer_id in kept[head:] if bound >= last]
+        return load(ids) if ids else ()
+
+    head_profiles = load([offer_id for _bound, offer_id in kept[:head]])
+    return rank_head_first(need, head_profiles, more, total=len(kept), limit=limit, **options)
+
+
+def rank_head_first(
+    need: NeedProfile,
+    head: Iterable[OfferProfile],
+    more: Callable[[float], Iterable[OfferProfile]],
+    *,
+    total: int,
+    today: date,
+    limit: int,
+    municipality_names: Mapping[int, str] | None = None,
+    language_names: Mapping[str, str] | None = None,
+    domain_names: Mapping[str, str] | None = None,
+    stale_after_days: int = STALE_AFTER_DAYS,
+) -> MatchResult:
+    """`rank` of `total` offers with `limit`, of which only the head is loaded at first.
+
+    `head` holds the offers with the highest upper bounds (`score_upper_bound`), at least `limit` of
+    them; `more(last)` gives the other offers whose upper bound reaches `last` (every other offer
+    when `last` is negative). None of the offers left out can enter the top, so the suggestions are
+    those of `rank` over all `total` offers. `rank_top` works this way over bounds computed in
+    Python; `bridge.candidates.suggest` over bounds the database computes and sorts.
+    """
+    options = {
+        "today": today,
+        "municipality_names": municipality_names,
+        "language_names": language_names,
+        "domain_names": domain_names,
+        "stale_after_days": stale_after_days,
+    }
+    profiles = list(head)
     result = rank(need, profiles, limit=limit, **options)
     last = result.suggestions[-1].score if len(result.suggestions) >= limit else -1.0
-    more = [offer_id for bound, offer_id in kept[head:] if bound >= last]
-    if more:
-        profiles.extend(load(more))
+    extra = list(more(last))
+    if extra:
+        profiles.extend(extra)
         result = rank(need, profiles, limit=limit, **options)
     suggestions = result.suggestions
-    return MatchResult(suggestions=suggestions, is_gap=not suggestions or suggestions[0].weak, total=len(kept))
+    return MatchResult(suggestions=suggestions, is_gap=not suggestions or suggestions[0].weak, total=total)
 
 
 def haversine_km(a: Point, b: Point) -> float:
@@ -533,11 +576,11 @@ def _languages(need: NeedProfile, offer: OfferProfile, names: _Names) -> _Verdic
     return verdict
 
 
-_COST_CREDIT = {"free": 1.0, "low": 0.5, "paid": 0.0}
+COST_CREDIT = {"free": 1.0, "low": 0.5, "paid": 0.0}
 _COST_AGAINST = {"low": "Kleine bijdrage", "paid": "Betalend"}
 
 # preference field → (access mode that meets it, reason for, reason against)
-_MODE_PREFERENCES = (
+MODE_PREFERENCES = (
     ("prefers_at_school", "at-school", "Op school", "Niet op school"),
     ("prefers_outreach", "outreach", "Aan huis", "Niet aan huis"),
     ("prefers_walk_in", "walk-in", "Vrij binnenlopen", "Geen vrije inloop"),
@@ -549,12 +592,12 @@ def _preferences(need: NeedProfile, offer: OfferProfile) -> _Verdict:
     credits: list[float] = []
     verdict = _Verdict(1.0)
     if need.prefers_free:
-        credits.append(_COST_CREDIT.get(offer.cost, 0.0))
+        credits.append(COST_CREDIT.get(offer.cost, 0.0))
         if offer.cost == "free":
             verdict.reasons_for.append("Gratis")
         else:
             verdict.reasons_against.append(_COST_AGAINST.get(offer.cost, "Niet gratis"))
-    for preference, mode, reason_for, reason_against in _MODE_PREFERENCES:
+    for preference, mode, reason_for, reason_against in MODE_PREFERENCES:
         if getattr(need, preference):
             met = mode in offer.access_modes
             credits.append(1.0 if met else 0.0)
