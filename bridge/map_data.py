@@ -25,12 +25,27 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
-from django.db.models import BooleanField, Case, Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.query import EmptyQuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from bridge.access import IndexedIn
 from bridge.collaboration_views import collaborations_visible_to
 from bridge.models import Collaboration, CollaborationStatus
 from families.models import LifeDomain
@@ -261,8 +276,7 @@ def collaborations_on_map(
         )
         collaborations = collaborations.filter(Exists(with_kind))
     if bbox is not None:
-        partner_nearby = Location.objects.filter(organisation__collaborations=OuterRef("pk"), **bbox.lookup())
-        collaborations = collaborations.filter(Q(**bbox.lookup("school__")) | Q(Exists(partner_nearby)))
+        collaborations = collaborations.filter(IndexedIn(F("pk"), _in_bbox(bbox)))
     partners: str | Prefetch = "organisations"
     if with_locations:
         located = Location.objects.filter(latitude__isnull=False, longitude__isnull=False).order_by("pk")
@@ -273,6 +287,17 @@ def collaborations_on_map(
         .prefetch_related(partners, "life_domains")
         .order_by("school__name", "-created_at", "-pk")
     )
+
+
+def _in_bbox(bbox: BBox) -> QuerySet:
+    """The ids of the collaborations whose school or one of whose partners' locations lies in
+    `bbox`: from the schools and locations there, through the indexes, not over every
+    collaboration."""
+    schools = School.objects.filter(**bbox.lookup()).values("pk")
+    organisations = Location.objects.filter(**bbox.lookup()).values("organisation_id")
+    near_school = Collaboration.objects.filter(IndexedIn(F("school_id"), schools)).values("pk")
+    near_partner = Collaboration.organisations.through.objects.filter(IndexedIn(F("organisation_id"), organisations))
+    return near_school.union(near_partner.values("collaboration_id"))
 
 
 def status_counts(collaborations: QuerySet[Collaboration]) -> list[dict[str, Any]]:
