@@ -474,7 +474,7 @@ def _inbox_organisation(request: HttpRequest) -> Organisation | None:
     if user.is_moderator:
         chosen = request.GET.get("organisation", "")
         if chosen:
-            if not chosen.isdigit():
+            if not (chosen.isascii() and chosen.isdigit()):
                 raise Http404
             return get_object_or_404(Organisation, pk=chosen)
         return own.organisation if own else None

@@ -47,7 +47,7 @@ API_PARAMETERS = {
 }
 
 # Values that broke Django sites before: NUL (PostgreSQL refuses it in text), numbers beyond
-# bigint, malformed dates, markup, path tricks, right-to-left marks, very long text.
+# bigint, malformed dates, markup, path tricks, right-to-left marks, digits that are not 0-9, very long text.
 NASTY = (
     "",
     " ",
@@ -77,12 +77,13 @@ NASTY = (
     "<script>alert(1)</script>",
     "../../etc/passwd",
     "ü",
+    "²",  # str.isdigit() says yes, int() says no
     "🙂",
     "\u202e",
     "x" * 5000,
 )
 ODD_INTS = (0, 2**31, 2**63, 2**64 + 1, 10**30)
-ODD_STRINGS = ("0", "x", "\x00", "é", "-1", "9" * 40, "x" * 300)
+ODD_STRINGS = ("0", "x", "\x00", "é", "²", "-1", "9" * 40, "x" * 300)
 
 unicode_text = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=30)
 long_text = st.builds(lambda chunk, times: chunk * times, st.text(min_size=1, max_size=4), st.integers(300, 3000))

@@ -425,7 +425,7 @@ class OfferForm(forms.ModelForm):
         return [MunicipalityGroup(key=key, label=label, options=groups[key]) for key, label in order if key in groups]
 
     def selected_municipality_names(self) -> list[str]:
-        selected = [int(pk) for pk in self.selected_service_area() if str(pk).isdigit()]
+        selected = [int(pk) for pk in self.selected_service_area() if str(pk).isascii() and str(pk).isdigit()]
         return list(Municipality.objects.filter(pk__in=selected).order_by("name_nl").values_list("name_nl", flat=True))
 
 
@@ -492,7 +492,7 @@ def apply_service_area_shortcut(data: QueryDict, *, organisation: Organisation) 
     action = data.get("shortcut", "")
     form = ServiceAreaShortcutForm(data, organisation=organisation, action=action)
     data = data.copy()
-    current = {int(pk) for pk in data.getlist("service_area") if pk.isdigit()}
+    current = {int(pk) for pk in data.getlist("service_area") if pk.isascii() and pk.isdigit()}
     if action not in ServiceAreaShortcutForm.ACTIONS or not form.is_valid():
         return ShortcutResult(data=data, form=form)
     if action == "clear":

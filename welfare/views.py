@@ -226,7 +226,7 @@ def _offer_form(request: HttpRequest, *, organisation: Organisation, offer: Offe
     else:
         initial = {}
         preselect = request.GET.get("correction", "")
-        if corrections is not None and preselect.isdigit():
+        if corrections is not None and preselect.isascii() and preselect.isdigit():
             initial["apply_corrections"] = [int(preselect)]
         form = OfferForm(organisation=organisation, instance=instance, corrections=corrections, initial=initial)
         shortcut_form = ServiceAreaShortcutForm(organisation=organisation)
