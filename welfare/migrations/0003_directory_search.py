@@ -11,26 +11,14 @@ The migration state does not change, so the models stay the single source of tru
 from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations
 
+from welfare.migration_operations import PostgresOnlySQL
+
 OFFER_VECTOR = (
     "(setweight(to_tsvector('dutch'::regconfig, COALESCE(name, '')), 'A') || "
     "setweight(to_tsvector('dutch'::regconfig, COALESCE(description, '') || ' ' || COALESCE(next_steps, '')), 'B'))"
 )
 ORGANISATION_VECTOR = "to_tsvector('dutch'::regconfig, COALESCE(name, ''))"
 
-
-class PostgresOnlySQL(migrations.RunSQL):
-    """RunSQL that is skipped on any database but PostgreSQL."""
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
-
-    def describe(self):
-        return "PostgreSQL only: " + super().describe()
 
 
 class Migration(migrations.Migration):

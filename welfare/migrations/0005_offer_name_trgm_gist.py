@@ -9,20 +9,8 @@ The GIN index stays for the other trigram lookups. The migration state does not 
 
 from django.db import migrations
 
+from welfare.migration_operations import PostgresOnlySQL
 
-class PostgresOnlySQL(migrations.RunSQL):
-    """RunSQL that is skipped on any database but PostgreSQL (as in 0003)."""
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
-
-    def describe(self):
-        return "PostgreSQL only: " + super().describe()
 
 
 class Migration(migrations.Migration):

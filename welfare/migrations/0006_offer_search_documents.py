@@ -14,6 +14,8 @@ TRUNCATE trigger empties the table along with it. The migration state does not c
 
 from django.db import migrations
 
+from welfare.migration_operations import PostgresOnlySQL
+
 DOCUMENT = (
     "setweight(to_tsvector('dutch'::regconfig, COALESCE(name, '')), 'A') || "
     "setweight(to_tsvector('dutch'::regconfig, COALESCE(description, '') || ' ' || COALESCE(next_steps, '')), 'B')"
@@ -67,20 +69,6 @@ BACKWARDS = [
     OLD_INDEX,
 ]
 
-
-class PostgresOnlySQL(migrations.RunSQL):
-    """RunSQL that is skipped on any database but PostgreSQL (as in 0003)."""
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
-
-    def describe(self):
-        return "PostgreSQL only: " + super().describe()
 
 
 class Migration(migrations.Migration):
