@@ -2,9 +2,10 @@
 
 1. Two PostgreSQL databases, made once and reused (bench/generate.py): brugwijzer_bench_small
    (3,000 offers) and brugwijzer_bench (30,000 offers), same schools, organisations and places.
-2. For each: the SQL queries per request (bench/probe.py, in-process), then gunicorn with
-   DEBUG off and the sequential latency of every endpoint (p50/p95 after a warm-up), one request
-   at a time from a plain HTTP client.
+2. For each: the SQL queries per request (bench/probe.py, in-process). Then gunicorn with DEBUG
+   off for both at once, and the sequential latency of every endpoint (p50/p95 after a warm-up),
+   one request at a time from a plain HTTP client, in passes over every endpoint of both sizes
+   (`latencies`: a drift of the machine's speed then shows in the floor and both sizes alike).
 3. On the large database: throughput with wrk, per endpoint at light load and for the mix of all
    endpoints at saturation, counting non-2xx answers and socket errors.
 4. The table goes to docs/performance.md, with the targets and whether each is met.
@@ -40,6 +41,7 @@ PG = "postgres://postgres@127.0.0.1:5432"
 DATABASES = [("small", "brugwijzer_bench_small", 0.1), ("large", "brugwijzer_bench", 1.0)]
 OUTPUT = BASE_DIR / "docs" / "performance.md"
 
+CACHE_TABLE = "brugwijzer_bench_cache"
 NOTES_MARKER = "<!-- Notes below this line are written by hand; bench/run.py keeps them. -->"
 LATENCY_LIMIT_MS = 100
 FLOOR_FACTOR = 5
@@ -52,6 +54,10 @@ ENV = {
     "SECURE_SSL_REDIRECT": "0",
     "BRUGWIJZER_REQUIRE_2FA": "0",
     "CONN_MAX_AGE": "60",
+    # Several workers share one cache, as docs/deployment.md has it: the database's, so that the
+    # benchmark needs nothing but PostgreSQL. With a cache per worker, each would compute the
+    # dashboard's numbers itself after every change.
+    "CACHE_URL": f"dbcache://{CACHE_TABLE}",
     "LOG_LEVEL": "ERROR",
     "DJANGO_SETTINGS_MODULE": "portal.settings",
 }
@@ -88,6 +94,8 @@ def prepare(database: str, scale: float) -> None:
         comment = psql(f"SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = '{database}'")
         if comment == marker(scale):
             manage(database, "migrate", "--no-input", "-v0")  # new migrations (indexes) apply to old data
+            manage(database, "createcachetable")
+            psql(f'TRUNCATE "{CACHE_TABLE}"', database)  # nothing cached by an earlier run (or version of the code)
             say(f"{database}: reusing ({comment})")
             return
         say(f"{database}: holds something else ({comment or 'no marker'}), recreating")
@@ -96,6 +104,7 @@ def prepare(database: str, scale: float) -> None:
     started = time.monotonic()
     manage(database, "migrate", "--no-input", "-v0")
     manage(database, "load_reference_data")
+    manage(database, "createcachetable")
     subprocess.run([PYTHON, str(BENCH / "generate.py"), "--scale", str(scale)], env=env_for(database), check=True)
     say(f"{database}: generated in {time.monotonic() - started:.0f} s")
 
@@ -186,26 +195,52 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(fraction * len(ordered)) - 1))]
 
 
-def latency(port: int, item: dict, sessions: dict, *, count: int, warmup: int, budget: float, database: str) -> dict:
-    """Sequential requests: up to `warmup` unmeasured (at most a third of the budget), then up to
-    `count` measured, fewer when `budget` seconds run out (but at least five). An item with `bump`
-    has the data version advanced before each request (outside the measured time)."""
-    headers = headers_for(item, sessions)
-    before = _bumper(database) if item.get("bump") else (lambda: None)
-    warm_until = time.monotonic() + budget / 3
-    for index in range(warmup):
-        if index and time.monotonic() > warm_until:
-            break
-        before()
-        request(port, item["path"], headers)
-    times, errors = [], 0
-    deadline = time.monotonic() + budget
-    while len(times) < count and (time.monotonic() < deadline or len(times) < 5):
-        before()
-        status, seconds = request(port, item["path"], headers)
-        errors += status != 200
-        times.append(seconds * 1000)
-    return {"n": len(times), "p50": statistics.median(times), "p95": percentile(times, 0.95), "errors": errors}
+def latencies(servers: dict, plan: dict, *, count: int, warmup: int, budget: float, passes: int) -> dict:
+    """Sequential requests, one at a time, for every database and endpoint: label → name → row.
+
+    The machine's speed drifts (on a shared VM by a third within minutes), so the requests are not
+    made endpoint after endpoint, database after database: each of `passes` passes makes a block of
+    about count/passes requests to every endpoint of both databases in turn. A drift then shows up
+    in the floor and in both sizes alike, not in one endpoint's or one size's numbers. Before the
+    passes, up to `warmup` unmeasured requests per endpoint. Each endpoint has `budget` seconds in
+    all, spread over the passes (at least one request per pass). An item with `bump` has the data
+    version advanced before each request (outside the measured time)."""
+    passes = max(5, passes)
+    block = max(1, -(-count // passes))
+    runs = []
+    for label, (items, sessions, database) in plan.items():
+        for item in items:
+            before = _bumper(database) if item.get("bump") else (lambda: None)
+            runs.append((label, item, headers_for(item, sessions), before))
+    for label, item, headers, before in runs:
+        warm_until = time.monotonic() + budget / 3
+        for index in range(warmup):
+            if index and time.monotonic() > warm_until:
+                break
+            before()
+            request(servers[label].port, item["path"], headers)
+    times = {(label, item["name"]): [] for label, item, _h, _b in runs}
+    errors = dict.fromkeys(times, 0)
+    for _pass in range(passes):
+        for label, item, headers, before in runs:
+            measured = times[(label, item["name"])]
+            deadline = time.monotonic() + budget / passes
+            done = 0
+            while done < block and len(measured) < count and (done == 0 or time.monotonic() < deadline):
+                before()
+                status, seconds = request(servers[label].port, item["path"], headers)
+                errors[(label, item["name"])] += status != 200
+                measured.append(seconds * 1000)
+                done += 1
+    rows: dict = {label: {} for label in plan}
+    for (label, name), values in times.items():
+        rows[label][name] = {
+            "n": len(values),
+            "p50": statistics.median(values),
+            "p95": percentile(values, 0.95),
+            "errors": errors[(label, name)],
+        }
+    return rows
 
 
 def _bumper(database: str):
@@ -348,11 +383,12 @@ def report(results: dict, args, started: datetime.datetime, workers: int) -> tup
         "",
         f"- Run: {started:%Y-%m-%d %H:%M} UTC, {args.requests} sequential requests per endpoint after "
         f"up to {args.warmup} warm-up requests (fewer when an endpoint exceeds its {args.budget:g} s budget; "
-        "n says how many were measured).",
+        f"n says how many were measured), in {max(5, args.passes)} passes that each take a block of every "
+        "endpoint at both sizes in turn, so that a drift in the machine's speed shows in all of them alike.",
         f"- Machine: {machine()}.",
         f"- Software: {versions()}.",
-        f"- Server: gunicorn, {workers} sync workers on 127.0.0.1, DEBUG off, CONN_MAX_AGE=60; "
-        "the client runs on the same machine.",
+        f"- Server: gunicorn, {workers} sync workers on 127.0.0.1 for each database, DEBUG off, CONN_MAX_AGE=60, "
+        "one cache shared by the workers (in the database, `dbcache://`); the client runs on the same machine.",
         f"- Data: large = {large['offers']:,} offers ({large['public_offers']:,} public), {large['needs']:,} needs; "
         f"small = {small['offers']:,} offers, {small['needs']:,} needs; both 3,900 schools, 2,500 organisations, "
         "3,585 locations, every municipality (bench/generate.py).",
@@ -425,6 +461,7 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=200, help="sequential requests per endpoint")
     parser.add_argument("--warmup", type=int, default=10)
     parser.add_argument("--budget", type=float, default=30, help="seconds per endpoint for the sequential run")
+    parser.add_argument("--passes", type=int, default=10, help="passes over all endpoints of both sizes (at least 5)")
     parser.add_argument("--load-seconds", type=int, default=8, help="wrk duration per light-load run")
     parser.add_argument("--saturation-seconds", type=int, default=20)
     parser.add_argument("--workers", type=int, default=0, help="gunicorn workers (default 2 × cores + 1)")
@@ -445,52 +482,57 @@ def main() -> int:
         probe = subprocess.run(
             [PYTHON, str(BENCH / "probe.py")], env=env_for(database), check=True, capture_output=True, text=True
         )
-        data = json.loads(probe.stdout.strip().splitlines()[-1])
-        for item in data["endpoints"]:
+        results[label] = json.loads(probe.stdout.strip().splitlines()[-1])
+        for item in results[label]["endpoints"]:
             if item["status"] != 200:
-                say(f"  {item['name']}: status {item['status']} in-process")
-        server = Server(database, workers)
-        try:
-            data["latency"] = {}
+                say(f"  {label} {item['name']}: status {item['status']} in-process")
+    servers = {}
+    try:
+        for label, database, _scale in DATABASES:
+            servers[label] = Server(database, workers)
+        say(f"latency: {args.passes} passes over both databases")
+        plan = {
+            label: (results[label]["endpoints"], results[label]["sessions"], database)
+            for label, database, _s in DATABASES
+        }
+        rows = latencies(servers, plan, count=args.requests, warmup=args.warmup, budget=args.budget, passes=args.passes)
+        for label, _database, _scale in DATABASES:
+            data = results[label]
+            data["latency"] = rows[label]
             for item in data["endpoints"]:
-                row = latency(
-                    server.port,
-                    item,
-                    data["sessions"],
-                    count=args.requests,
-                    warmup=args.warmup,
-                    budget=args.budget,
-                    database=database,
-                )
-                data["latency"][item["name"]] = row
+                row = rows[label][item["name"]]
                 say(
                     f"  {label} {item['name']:<17} p50 {row['p50']:8.1f} ms  p95 {row['p95']:8.1f} ms  "
                     f"n={row['n']}  queries={item['queries']}  errors={row['errors']}"
                 )
-            if has_wrk and label == "large":
-                data["load"] = []
-                # The dashboard only in the last run: its slow requests outlive a run and would hold
-                # workers in the next (its light-load numbers are the sequential ones above). The mix
-                # without it shows how the other pages hold up whatever the dashboard does.
-                # An item that bumps the data version between requests cannot run under wrk: its
-                # numbers are the sequential ones.
-                steady = [item for item in data["endpoints"] if not item.get("bump")]
-                others = [item for item in steady if item["name"] != "dashboard"]
-                runs = [(f"light load: {item['name']}", [item], 4, args.load_seconds) for item in others]
-                runs.append(("saturation: all but the dashboard", others, 64, args.saturation_seconds))
-                runs.append(("saturation: all endpoints in turn", steady, 64, args.saturation_seconds))
-                for run_label, items, connections, seconds in runs:
-                    drain(server.port)
-                    row = wrk(server.port, items, data["sessions"], connections=connections, seconds=seconds)
-                    row["connections"] = connections
-                    data["load"].append((run_label, row))
-                    say(
-                        f"  wrk {run_label:<40} c={connections:<3} {row['rps']:7.1f} req/s  "
-                        f"non-2xx={row['non2xx']} socket errors={row['socket_errors']}"
-                    )
-        finally:
+        for label, _database, _scale in DATABASES:
+            if label != "large":
+                servers.pop(label).stop()  # wrk runs against the large database alone
+        if has_wrk:
+            data, server = results["large"], servers["large"]
+            data["load"] = []
+            # The dashboard only in the last run: its slow requests outlive a run and would hold
+            # workers in the next (its light-load numbers are the sequential ones above). The mix
+            # without it shows how the other pages hold up whatever the dashboard does.
+            # An item that bumps the data version between requests cannot run under wrk: its
+            # numbers are the sequential ones.
+            steady = [item for item in data["endpoints"] if not item.get("bump")]
+            others = [item for item in steady if item["name"] != "dashboard"]
+            runs = [(f"light load: {item['name']}", [item], 4, args.load_seconds) for item in others]
+            runs.append(("saturation: all but the dashboard", others, 64, args.saturation_seconds))
+            runs.append(("saturation: all endpoints in turn", steady, 64, args.saturation_seconds))
+            for run_label, items, connections, seconds in runs:
+                drain(server.port)
+                row = wrk(server.port, items, data["sessions"], connections=connections, seconds=seconds)
+                row["connections"] = connections
+                data["load"].append((run_label, row))
+                say(
+                    f"  wrk {run_label:<40} c={connections:<3} {row['rps']:7.1f} req/s  "
+                    f"non-2xx={row['non2xx']} socket errors={row['socket_errors']}"
+                )
+    finally:
+        for server in servers.values():
             server.stop()
-        results[label] = data
     text, failures = report(results, args, started, workers)
     output = Path(args.output)
     previous = output.read_text() if output.exists() else ""
