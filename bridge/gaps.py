@@ -73,8 +73,8 @@ from bridge.matching import (
     score_offer,
 )
 from bridge.models import BridgeFigure, Collaboration, MatchRequest, MatchStatus
-from families.models import FamilyNeed, NeedStatus, Urgency
-from portal.models import Membership, Municipality
+from families.models import FamilyNeed, LifeDomain, NeedStatus, Urgency
+from portal.models import Language, Membership, Municipality
 from schools.models import School
 from welfare.models import Capacity, Location, Offer
 
@@ -257,10 +257,9 @@ def gap_report(
     is the one `suggest_for_need` gives it (see the module docstring), in a fixed number of queries.
     """
     today = today or timezone.localdate()
-    needs = list(
+    needs = _with_domains_and_languages(
         needs.filter(status=NeedStatus.OPEN)
         .select_related("school", "school__municipality")
-        .prefetch_related("life_domains", "home_languages")
         .annotate(
             has_accepted_request=Exists(
                 MatchRequest.objects.filter(need_id=OuterRef("pk"), status=MatchStatus.ACCEPTED)
@@ -296,6 +295,31 @@ def gap_report(
     return GapReport(cells=_count_cells(verdicts), verdicts=tuple(verdicts))
 
 
+def _with_domains_and_languages(needs: QuerySet[FamilyNeed]) -> list[FamilyNeed]:
+    """The needs, each with `life_domain_list` and `home_language_list`: tuples of LifeDomain and
+    Language objects shared between needs, in the models' order. prefetch_related made an object
+    and a queryset per need and link: most of the report's time for a city of hundreds of needs."""
+    needs = list(needs)
+    ids = [need.pk for need in needs]
+    links = {
+        "life_domain_list": (FamilyNeed.life_domains.through, "lifedomain", LifeDomain),
+        "home_language_list": (FamilyNeed.home_languages.through, "language", Language),
+    }
+    for attribute, (through, field, model) in links.items():
+        rows = list(
+            through.objects.filter(familyneed_id__in=ids)
+            .order_by("familyneed_id", *(f"{field}__{name}" for name in model._meta.ordering), f"{field}_id")
+            .values_list("familyneed_id", f"{field}_id")
+        )
+        objects = model.objects.in_bulk({pk for _need, pk in rows})
+        by_need: dict[int, list] = defaultdict(list)
+        for need_id, pk in rows:
+            by_need[need_id].append(objects[pk])
+        for need in needs:
+            setattr(need, attribute, tuple(by_need[need.pk]))
+    return needs
+
+
 @dataclass(frozen=True)
 class GapSummary:
     """The counts of a gap report without its needs: what the municipality dashboard shows, and
@@ -327,7 +351,7 @@ def _count_cells(verdicts: Iterable[NeedVerdict]) -> tuple[GapCell, ...]:
     labels: dict[tuple[int, str], dict] = {}
     for verdict in verdicts:
         municipality = verdict.need.school.municipality
-        for domain in verdict.need.life_domains.all():
+        for domain in verdict.need.life_domain_list:
             key = (municipality.pk, domain.slug)
             labels.setdefault(
                 key,
@@ -431,7 +455,8 @@ def _witness_pool(profiles: Iterable[NeedProfile]) -> QuerySet[Offer]:
             ],
         )
     ).filter(position__lte=WITNESSES_PER_CELL)
-    return Offer.objects.filter(pk__in=rows.values("offer_id"))
+    # The ids first (a few hundred at most): as a subquery, PostgreSQL read every offer to join them.
+    return Offer.objects.filter(pk__in=sorted(set(rows.values_list("offer_id", flat=True))))
 
 
 def _rank_in_full(needs: list[FamilyNeed], profiles: dict[int, NeedProfile], *, today: date, radius_km: float) -> dict:
@@ -446,8 +471,8 @@ def _rank_in_full(needs: list[FamilyNeed], profiles: dict[int, NeedProfile], *, 
             by_domain[slug].append(offer)
 
     municipality_names = {need.school.municipality_id: need.school.municipality.name_nl for need in needs}
-    language_names = {language.code: language.name_nl for need in needs for language in need.home_languages.all()}
-    domain_names = {domain.slug: domain.name for need in needs for domain in need.life_domains.all()}
+    language_names = {language.code: language.name_nl for need in needs for language in need.home_language_list}
+    domain_names = {domain.slug: domain.name for need in needs for domain in need.life_domain_list}
     results = {}
     for need in needs:
         profile = profiles[need.pk]
@@ -473,10 +498,10 @@ def _need_profile(need: FamilyNeed, *, point: Point | None, partners: frozenset[
     return NeedProfile(
         school_point=point,
         municipality_id=need.school.municipality_id,
-        life_domains=frozenset(domain.slug for domain in need.life_domains.all()),
+        life_domains=frozenset(domain.slug for domain in need.life_domain_list),
         age_min=need.age_min,
         age_max=need.age_max,
-        languages=frozenset(language.code for language in need.home_languages.all()),
+        languages=frozenset(language.code for language in need.home_language_list),
         partner_organisation_ids=partners,
         **{name: getattr(need, name) for name in PREFERENCE_FIELDS},
     )

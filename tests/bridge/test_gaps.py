@@ -314,13 +314,31 @@ def test_the_report_costs_the_same_queries_for_3_and_30_needs(school, django_ass
             need.home_languages.add(factories.language("ar"))
 
     add_needs(3)
-    # needs (3), partners (1), witnesses (5) and the full ranking of the needs they leave open (5)
-    with django_assert_num_queries(14):
+    # needs (5: with their life domains and languages), partners (1), witnesses (6: their ids, then
+    # the offers) and the full ranking of the needs they leave open (5)
+    with django_assert_num_queries(17):
         gap_report(needs=FamilyNeed.objects.all())
     add_needs(27)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(17):
         report = gap_report(needs=FamilyNeed.objects.all())
     assert report.open_needs == 30
+
+
+def test_each_need_in_the_report_carries_its_own_life_domains_and_languages_in_order(school):
+    both = need_at(school, "wonen", "leren")
+    both.home_languages.add(factories.language("tr"), factories.language("ar"))
+    one = need_at(school, "inkomen")
+    one.home_languages.add(factories.language("ar"))
+    neither = need_at(school)
+    neither.life_domains.clear()
+
+    needs = {verdict.need.pk: verdict.need for verdict in gap_report(needs=FamilyNeed.objects.all()).verdicts}
+
+    for need in (both, one, neither):
+        assert list(needs[need.pk].life_domain_list) == list(need.life_domains.all())
+        assert list(needs[need.pk].home_language_list) == list(need.home_languages.all())
+    assert [domain.slug for domain in needs[one.pk].life_domain_list] == ["inkomen"]
+    assert needs[neither.pk].life_domain_list == () and needs[neither.pk].home_language_list == ()
 
 
 def test_no_open_needs_make_an_empty_report_in_one_query(django_assert_num_queries):
@@ -502,7 +520,7 @@ def test_the_page_costs_the_same_queries_for_3_and_30_needs(school, clb_staff, c
     for _ in range(3):
         need_at(school, "inkomen")
     client.get(OVERVIEW)  # warm up the session and the content types
-    with django_assert_num_queries(17) as small:
+    with django_assert_num_queries(18) as small:
         client.get(OVERVIEW)
     for _ in range(27):
         need_at(school, "inkomen", "wonen")
