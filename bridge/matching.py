@@ -19,13 +19,10 @@ API
                     the same for one offer; None when the offer is dropped.
 ``score_upper_bound(need, offer, *, today, domain_share=None, ...) -> float | None``
                     the highest score the offer can reach whatever its locations and languages.
-``rank_top(need, bounds, load, *, today, limit, first_round=30, ...) -> MatchResult``
-                    what ``rank`` gives, loading and scoring only the offers whose upper bound can
-                    still enter the top ``limit``.
 ``rank_head_first(need, head, more, *, total, today, limit, ...) -> MatchResult``
-                    the same when the offers with the highest bounds come already loaded and
-                    ``more(last)`` loads the others that can still enter the top
-                    (bridge.candidates.suggest, which sorts by the bound in the database).
+                    what ``rank`` gives, when the offers with the highest upper bounds come already
+                    loaded and ``more(last)`` loads the others that can still enter the top
+                    ``limit`` (bridge.candidates.suggest, which sorts by the bound in the database).
 ``Suggestion``      offer, score in [0, 1], distance_km, weak, reasons_for, reasons_against,
                     ``reasons`` (for first), ``components`` and ``as_dict()`` for the JSON API.
 ``MatchResult``     suggestions (best first, after ``limit``), is_gap, total (before ``limit``),
@@ -279,7 +276,7 @@ def score_upper_bound(
     """The highest score the offer can reach whatever its locations and languages; None when `rank` drops it.
 
     Lets the database side score only the offers that can still enter a top N without loading their
-    locations and languages first (see `rank_top`). `domain_share` replaces the share computed from
+    locations and languages first (see `rank_head_first`). `domain_share` replaces the share computed from
     ``offer.life_domains`` when only the number of covered domains is known. Every component is the
     one `_score` computes, except distance and languages, which count as 1 (their maximum); the sum
     runs in the same order, so the bound is never below the score, also in floating point.
@@ -322,46 +319,6 @@ def score_upper_bound(
     return min(1.0, max(0.0, weighted * HARD_MISMATCH_FACTOR**hard))
 
 
-def rank_top(
-    need: NeedProfile,
-    bounds: Iterable[tuple[int, float | None]],
-    load: Callable[[list[int]], Iterable[OfferProfile]],
-    *,
-    today: date,
-    limit: int | None,
-    first_round: int = 30,
-    municipality_names: Mapping[int, str] | None = None,
-    language_names: Mapping[str, str] | None = None,
-    domain_names: Mapping[str, str] | None = None,
-    stale_after_days: int = STALE_AFTER_DAYS,
-) -> MatchResult:
-    """`rank` over many offers, loading and scoring only those that can enter the top `limit`.
-
-    `bounds` gives each offer's `score_upper_bound` (None: `rank` would drop it); `load(ids)` gives
-    the full profiles of those offers. The offers with the highest bounds are loaded first (at
-    least `first_round`); any other offer whose bound reaches the last score of the top is loaded
-    in a second round. The result is the one `rank(need, load(all ids), limit=limit)` gives.
-    """
-    kept = sorted(((bound, offer_id) for offer_id, bound in bounds if bound is not None), key=lambda b: (-b[0], b[1]))
-    options = {
-        "today": today,
-        "municipality_names": municipality_names,
-        "language_names": language_names,
-        "domain_names": domain_names,
-        "stale_after_days": stale_after_days,
-    }
-    if limit is None or limit <= 0 or len(kept) <= max(first_round, limit):
-        return rank(need, load([offer_id for _bound, offer_id in kept]), limit=limit, **options)
-    head = max(first_round, limit)
-
-    def more(last: float) -> Iterable[OfferProfile]:
-        ids = [offer_id for bound, offer_id in kept[head:] if bound >= last]
-        return load(ids) if ids else ()
-
-    head_profiles = load([offer_id for _bound, offer_id in kept[:head]])
-    return rank_head_first(need, head_profiles, more, total=len(kept), limit=limit, **options)
-
-
 def rank_head_first(
     need: NeedProfile,
     head: Iterable[OfferProfile],
@@ -380,8 +337,8 @@ def rank_head_first(
     `head` holds the offers with the highest upper bounds (`score_upper_bound`), at least `limit` of
     them; `more(last)` gives the other offers whose upper bound reaches `last` (every other offer
     when `last` is negative). None of the offers left out can enter the top, so the suggestions are
-    those of `rank` over all `total` offers. `rank_top` works this way over bounds computed in
-    Python; `bridge.candidates.suggest` over bounds the database computes and sorts.
+    those of `rank` over all `total` offers. `bridge.candidates.suggest` gives it the bounds the
+    database computes and sorts.
     """
     options = {
         "today": today,

@@ -14,7 +14,7 @@ from bridge.matching import (
     NeedProfile,
     OfferProfile,
     rank,
-    rank_top,
+    rank_head_first,
     score_offer,
     score_upper_bound,
 )
@@ -244,6 +244,23 @@ def test_the_upper_bound_is_never_below_the_score_and_drops_the_same_offers(need
 many_offer_lists = st.lists(offers(), min_size=4, max_size=25, unique_by=lambda o: o.offer_id)
 
 
+def ranked_head_first(need, bounds, load, *, limit, first_round):
+    """What bridge.candidates.suggest does with the database's sorted bounds, over bounds computed
+    in Python: load the `first_round` highest, then whatever else can still enter the top."""
+    kept = sorted(((bound, pk) for pk, bound in bounds if bound is not None), key=lambda b: (-b[0], b[1]))
+    if limit is None or len(kept) <= max(first_round, limit):
+        return rank(need, load([pk for _bound, pk in kept]), today=TODAY, limit=limit)
+    head = max(first_round, limit)
+
+    def more(last):
+        ids = [pk for bound, pk in kept[head:] if bound >= last]
+        return load(ids) if ids else ()
+
+    return rank_head_first(
+        need, load([pk for _bound, pk in kept[:head]]), more, total=len(kept), today=TODAY, limit=limit
+    )
+
+
 @settings(max_examples=300, deadline=None)
 @given(
     needs(),
@@ -264,7 +281,7 @@ def test_ranking_only_the_offers_that_can_enter_the_top_gives_the_same_result(ne
         for offer in offer_list
         for stripped, share in [as_bounded(need, offer)]
     ]
-    pruned = rank_top(need, bounds, load, today=TODAY, limit=limit, first_round=first_round)
+    pruned = ranked_head_first(need, bounds, load, limit=limit, first_round=first_round)
     full = rank(need, offer_list, today=TODAY, limit=limit)
     assert [(s.offer_id, s.score, s.reasons) for s in pruned.suggestions] == [
         (s.offer_id, s.score, s.reasons) for s in full.suggestions
