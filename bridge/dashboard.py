@@ -29,20 +29,23 @@ about a structure, not a family, and passes the privacy guard.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models import CharField, Count, Exists, F, OuterRef, Q, QuerySet, Sum, Value
 from django.http import Http404
 from django.utils import timezone
+from django.utils.safestring import SafeString
+from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from bridge import data_version
+from bridge import data_version, svg
 from bridge.access import brokered_schools
+from bridge.bridge_view import STATUS_STYLES
 from bridge.candidates import PARTNER_STATUSES
 from bridge.gaps import SMALL_COUNT, GapSummary, gap_report, shown_families
 from bridge.models import (
@@ -58,8 +61,7 @@ from bridge.models import (
 from families.models import FamilyNeed, NeedStatus
 from families.privacy import validate_no_personal_data
 from portal import audit
-from portal.models import AuditEvent, Membership, Municipality
-from schools.access import access_from, with_access
+from portal.models import AuditEvent, Membership, MembershipStatus, Municipality
 from schools.models import School
 
 # A school "has a collaboration" while one is being proposed, agreed, running or evaluated.
@@ -67,6 +69,11 @@ LIVE_COLLABORATION_STATUSES = (CollaborationStatus.PROPOSED, *PARTNER_STATUSES)
 NOTE_MAX_LENGTH = 1000
 # How long a municipality's cached numbers live at most (they also go when the data changes).
 FIGURES_SECONDS = 15 * 60
+OPEN_FILL = "#0d5566"
+ADDRESSED_FILL = "#14532d"
+SHARE_FILL = "#14532d"
+FORM_FILL = "#1e3a8a"
+BARRIER_FILL = "#9a3412"
 
 
 class Viewer:
@@ -80,12 +87,28 @@ class Viewer:
 
 
 @dataclass(frozen=True)
+class Ties:
+    """A user's live membership (status, school_id, clb_id, municipality_id; a user has at most
+    one: membership_one_live_per_user) and whether they are a bridge figure. Read once per
+    request and passed along, since the dashboard's rules all start from them."""
+
+    membership: dict | None
+    is_bridge_figure: bool
+
+    @property
+    def approved(self) -> dict | None:
+        membership = self.membership
+        return membership if membership and membership["status"] == MembershipStatus.APPROVED else None
+
+
+@dataclass(frozen=True)
 class DashboardAccess:
-    """One user's view of one municipality's dashboard."""
+    """One user's view of one municipality's dashboard; `ties` are the user's (None for a moderator)."""
 
     municipality: Municipality
     viewer: str
     suppress_small_counts: bool
+    ties: Ties | None = field(default=None, compare=False, repr=False)
 
     @property
     def is_local_government(self) -> bool:
@@ -96,9 +119,18 @@ class DashboardAccess:
         return shown_families(count, suppress=self.suppress_small_counts)
 
 
-def _ties(user) -> tuple[dict | None, bool]:
-    membership = Membership.objects.approved().filter(user=user).values("clb_id", "municipality_id").first()
-    return membership, BridgeFigure.objects.filter(user=user).exists()
+def _ties(user) -> Ties:
+    """One query for a user with a live membership, two for one without."""
+    is_bridge_figure = BridgeFigure.objects.filter(user=user)
+    membership = (
+        Membership.objects.live()
+        .filter(user=user)
+        .values("status", "school_id", "clb_id", "municipality_id", is_bridge_figure=Exists(is_bridge_figure))
+        .first()
+    )
+    if membership is None:
+        return Ties(None, is_bridge_figure.exists())
+    return Ties(membership, membership.pop("is_bridge_figure"))
 
 
 def dashboard_access(user, municipality: Municipality) -> DashboardAccess | None:
@@ -112,15 +144,16 @@ def dashboard_access(user, municipality: Municipality) -> DashboardAccess | None
         return None
     if user.is_moderator:
         return DashboardAccess(municipality, Viewer.MODERATOR, suppress_small_counts=False)
-    membership, is_bridge_figure = _ties(user)
+    ties = _ties(user)
+    membership = ties.approved
     if membership and membership["clb_id"]:
         guides = School.objects.filter(municipality=municipality, clb_assignment__clb_id=membership["clb_id"])
         if guides.exists():
-            return DashboardAccess(municipality, Viewer.CLB, suppress_small_counts=False)
+            return DashboardAccess(municipality, Viewer.CLB, suppress_small_counts=False, ties=ties)
     if membership and membership["municipality_id"] == municipality.pk:
-        return DashboardAccess(municipality, Viewer.LOCAL_GOVERNMENT, suppress_small_counts=True)
-    if is_bridge_figure and School.objects.filter(municipality=municipality, bridge_figures__user=user).exists():
-        return DashboardAccess(municipality, Viewer.BRIDGE_FIGURE, suppress_small_counts=True)
+        return DashboardAccess(municipality, Viewer.LOCAL_GOVERNMENT, suppress_small_counts=True, ties=ties)
+    if ties.is_bridge_figure and School.objects.filter(municipality=municipality, bridge_figures__user=user).exists():
+        return DashboardAccess(municipality, Viewer.BRIDGE_FIGURE, suppress_small_counts=True, ties=ties)
     return None
 
 
@@ -130,8 +163,9 @@ def has_dashboard_role(user) -> bool:
         return False
     if user.is_moderator:
         return True
-    membership, is_bridge_figure = _ties(user)
-    return is_bridge_figure or bool(membership and (membership["clb_id"] or membership["municipality_id"]))
+    ties = _ties(user)
+    membership = ties.approved
+    return ties.is_bridge_figure or bool(membership and (membership["clb_id"] or membership["municipality_id"]))
 
 
 def get_dashboard_access(user, nis_code: str) -> DashboardAccess:
@@ -185,7 +219,10 @@ class DomainCount:
 
 @dataclass(frozen=True)
 class SchoolWithout:
-    school: School
+    """A verified school without a live collaboration; `can_view`: the viewer may open its page."""
+
+    pk: int
+    name: str
     can_view: bool
 
 
@@ -203,6 +240,7 @@ class Dashboard:
     school_count: int
     schools_without: tuple[SchoolWithout, ...]
     barriers_by_kind: tuple[tuple[str, str, int], ...]
+    charts: dict[bool, dict[str, SafeString | None]] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def needs_counted(self) -> int:
@@ -311,30 +349,76 @@ def _collaboration_counts(municipality: Municipality) -> tuple[tuple, tuple]:
     return _counted(by_status, CollaborationStatus.choices), _counted(by_form, CollaborationForm.choices)
 
 
-def _schools_with_collaboration(municipality: Municipality) -> frozenset[int]:
-    """The municipality's schools with a live collaboration (proposed, agreed, active or evaluated)."""
-    return frozenset(
-        Collaboration.objects.filter(school__municipality=municipality, status__in=LIVE_COLLABORATION_STATUSES)
-        .order_by()
-        .values_list("school_id", flat=True)
-        .distinct()
+def _schools_without(municipality: Municipality) -> tuple[int, tuple[tuple[int, str], ...]]:
+    """The number of verified schools of the municipality, and (pk, name) of those without a live
+    collaboration (proposed, agreed, active or evaluated), by name."""
+    live = Collaboration.objects.filter(school_id=OuterRef("pk"), status__in=LIVE_COLLABORATION_STATUSES)
+    rows = (
+        School.objects.verified()
+        .filter(municipality=municipality)
+        .annotate(has_collaboration=Exists(live))
+        .order_by("name", "pk")
+        .values_list("pk", "name", "has_collaboration")
     )
+    rows = list(rows)
+    return len(rows), tuple((pk, name) for pk, name, has_collaboration in rows if not has_collaboration)
 
 
-def _schools_without(
-    municipality: Municipality, user, with_collaboration: frozenset[int]
-) -> tuple[int, tuple[SchoolWithout, ...]]:
-    """Verified schools of the municipality not in `with_collaboration`, each with whether the
-    viewer may open its page; and the number of verified schools."""
-    schools = list(
-        with_access(School.objects.verified().filter(municipality=municipality), user).order_by("name", "pk")
+@dataclass(frozen=True)
+class SchoolTies:
+    """Which schools of one municipality the viewer may open, and whether they may signal a
+    barrier there: the rules of schools.access (SchoolAccess.can_view) and of `can_signal`,
+    read from the viewer's ties in at most one query however many schools there are."""
+
+    moderator: bool = False
+    opens: frozenset[int] = frozenset()
+    works_with: frozenset[int] = frozenset()
+
+    def may_open(self, school_id: int) -> bool:
+        return self.moderator or school_id in self.opens
+
+    @property
+    def can_signal(self) -> bool:
+        return self.moderator or bool(self.works_with)
+
+
+def school_ties(user, municipality: Municipality, ties: Ties | None = None) -> SchoolTies:
+    """The viewer's ties to the schools of `municipality`: a live (approved or pending) membership
+    of the school, an approved membership of the CLB that guides it, or serving it as a bridge
+    figure opens a school's page (schools.access); all but the pending membership let them
+    signal barriers (`signalling_schools`). Moderators open and signal everything.
+
+    `ties` are the user's (`_ties`) when the caller has them: a user without a school, an
+    approved CLB membership or a bridge figure role, such as a local government, costs no query.
+    """
+    if not user.is_authenticated:
+        return SchoolTies()
+    if user.is_moderator:
+        return SchoolTies(moderator=True)
+    ties = ties or _ties(user)
+    membership = ties.membership
+    approved = ties.approved
+    if not (ties.is_bridge_figure or (membership and membership["school_id"]) or (approved and approved["clb_id"])):
+        return SchoolTies()
+    tie = CharField()
+    own = (
+        Membership.objects.live()
+        .filter(user=user, school__municipality=municipality)
+        .values_list("school_id", "status")
     )
-    without = tuple(
-        SchoolWithout(school=school, can_view=access_from(school, user).can_view)
-        for school in schools
-        if school.pk not in with_collaboration
+    guided = (
+        Membership.objects.approved()
+        .filter(user=user, clb__assignments__school__municipality=municipality)
+        .values_list("clb__assignments__school_id", Value("clb", output_field=tie))
     )
-    return len(schools), without
+    served = BridgeFigure.schools.through.objects.filter(
+        bridgefigure__user=user, school__municipality=municipality
+    ).values_list("school_id", Value("bridge_figure", output_field=tie))
+    rows = list(own.order_by().union(guided.order_by(), served, all=True).order_by())
+    return SchoolTies(
+        opens=frozenset(school_id for school_id, _tie in rows),
+        works_with=frozenset(school_id for school_id, kind in rows if kind != MembershipStatus.PENDING),
+    )
 
 
 def barriers_in(municipality: Municipality) -> QuerySet[Barrier]:
@@ -357,7 +441,9 @@ class Figures:
     by_form: tuple[tuple[str, str, int], ...]
     gaps: GapSummary
     barriers_by_kind: tuple[tuple[str, str, int], ...]
-    schools_with_collaboration: frozenset[int]
+    school_count: int
+    schools_without: tuple[tuple[int, str], ...]
+    charts: dict[bool, dict[str, SafeString | None]]
 
 
 def municipality_figures(municipality: Municipality, *, today: date | None = None) -> Figures:
@@ -367,14 +453,16 @@ def municipality_figures(municipality: Municipality, *, today: date | None = Non
     The gap counts rank every open need of the municipality against the offers of Flanders and
     the other counts read all its needs and collaborations: both grow with the data. Cached, the
     numbers cost one small query for the version and one cache read. Labels are translated, so
-    the language is part of the key.
+    the language is part of the key. The verified schools are among them (School is watched),
+    and so are the charts, drawn once with exact numbers and once with small counts suppressed.
     """
     today = today or timezone.localdate()
-    key = f"bridge:dashboard:v1:{municipality.pk}:{today.isoformat()}:{get_language()}:{data_version.current()}"
+    key = f"bridge:dashboard:v2:{municipality.pk}:{today.isoformat()}:{get_language()}:{data_version.current()}"
     figures = cache.get(key)
     if figures is None:
         by_status, by_form = _collaboration_counts(municipality)
         report = gap_report(needs=FamilyNeed.objects.filter(school__municipality=municipality), today=today)
+        school_count, schools_without = _schools_without(municipality)
         figures = Figures(
             domains=_domain_counts(municipality),
             totals=_need_totals(municipality),
@@ -382,28 +470,128 @@ def municipality_figures(municipality: Municipality, *, today: date | None = Non
             by_form=by_form,
             gaps=GapSummary.of(report),
             barriers_by_kind=_barrier_counts(municipality),
-            schools_with_collaboration=_schools_with_collaboration(municipality),
+            school_count=school_count,
+            schools_without=schools_without,
+            charts={},
         )
+        numbers = _dashboard(municipality, figures, schools_without=())
+        exact, suppressed = _charts(numbers, suppress=False), _charts(numbers, suppress=True)
+        # The charts that show no count of needs or families are the same: cache them once.
+        suppressed = {name: exact[name] if chart == exact[name] else chart for name, chart in suppressed.items()}
+        charts = {False: exact, True: suppressed}
+        figures = replace(figures, charts=charts)
         cache.set(key, figures, FIGURES_SECONDS)
     return figures
 
 
-def municipality_dashboard(*, municipality: Municipality, user) -> Dashboard:
-    """Every number of the dashboard, in a fixed number of queries whatever the size of the
-    municipality. The caller suppresses small counts for the viewer (DashboardAccess.shown)."""
-    figures = municipality_figures(municipality)
-    school_count, schools_without = _schools_without(municipality, user, figures.schools_with_collaboration)
+def _dashboard(municipality: Municipality, figures: Figures, *, schools_without) -> Dashboard:
     return Dashboard(
         municipality=municipality,
         domains=figures.domains,
         by_status=figures.by_status,
         by_form=figures.by_form,
         gaps=figures.gaps,
-        school_count=school_count,
+        school_count=figures.school_count,
         schools_without=schools_without,
         barriers_by_kind=figures.barriers_by_kind,
+        charts=figures.charts,
         **figures.totals,
     )
+
+
+def municipality_dashboard(*, municipality: Municipality, user, ties: SchoolTies | None = None) -> Dashboard:
+    """Every number of the dashboard, in a fixed number of queries whatever the size of the
+    municipality. The caller suppresses small counts for the viewer (DashboardAccess.shown) and
+    picks the charts drawn for them (`charts[suppress_small_counts]`). `ties`: the viewer's
+    `school_ties`, when the caller has them."""
+    figures = municipality_figures(municipality)
+    ties = ties or school_ties(user, municipality)
+    schools_without = tuple(
+        SchoolWithout(pk=pk, name=name, can_view=ties.may_open(pk)) for pk, name in figures.schools_without
+    )
+    return _dashboard(municipality, figures, schools_without=schools_without)
+
+
+# --- the charts -----------------------------------------------------------------------------------------
+
+
+def _status_rows(dashboard: Dashboard) -> list[svg.Row]:
+    return [
+        svg.Row(
+            label=capfirst(label),
+            values=(svg.Value.of(count, count),),
+            fill=STATUS_STYLES[value].stroke,
+        )
+        for value, label, count in dashboard.by_status
+    ]
+
+
+def _count_rows(counts) -> list[svg.Row]:
+    return [svg.Row(label=capfirst(label), values=(svg.Value.of(count, count),)) for _value, label, count in counts]
+
+
+def _charts(dashboard: Dashboard, *, suppress: bool) -> dict[str, SafeString | None]:
+    """The dashboard's SVG charts for a viewer who reads small counts suppressed or not; the
+    template puts a table with the same numbers by each."""
+    name = dashboard.municipality.name_nl
+
+    def value(count: int) -> svg.Value:
+        return svg.Value.of(count, shown_families(count, suppress=suppress))
+
+    domains = [
+        svg.Row(label=domain.name, values=(value(domain.open_needs), value(domain.addressed_needs)))
+        for domain in dashboard.domains
+    ]
+    charts = {
+        "needs": svg.bar_chart(
+            chart_id="chart-needs",
+            title=_("Needs by life domain in %(name)s") % {"name": name},
+            desc=_("Open and addressed needs per life domain; the table below gives the same numbers."),
+            rows=domains,
+            series=(svg.Series(_("Open"), OPEN_FILL), svg.Series(_("Addressed"), ADDRESSED_FILL, hatched=True)),
+        )
+        if domains
+        else None,
+        "status": svg.bar_chart(
+            chart_id="chart-status",
+            title=_("Collaborations by status in %(name)s") % {"name": name},
+            desc=_("The number of collaborations in each status; the table next to it gives the same numbers."),
+            rows=_status_rows(dashboard),
+            series=(svg.Series(_("Collaborations"), FORM_FILL),),
+        ),
+        "form": svg.bar_chart(
+            chart_id="chart-form",
+            title=_("Collaborations by form in %(name)s") % {"name": name},
+            desc=_("The number of collaborations of each form; the table next to it gives the same numbers."),
+            rows=_count_rows(dashboard.by_form),
+            series=(svg.Series(_("Collaborations"), FORM_FILL),),
+        ),
+        "barriers": svg.bar_chart(
+            chart_id="chart-barriers",
+            title=_("Barriers by kind in %(name)s") % {"name": name},
+            desc=_("The number of barriers signalled of each kind; the table next to it gives the same numbers."),
+            rows=_count_rows(dashboard.barriers_by_kind),
+            series=(svg.Series(_("Barriers"), BARRIER_FILL),),
+        )
+        if dashboard.barrier_count
+        else None,
+    }
+    hidden = dashboard.share_hidden(suppress=suppress)
+    charts["share"] = (
+        svg.share_bar(
+            chart_id="chart-share",
+            title=_("Share of needs with an accepted partner"),
+            desc=_("%(percent)s%% of the open and addressed needs have an accepted partner.")
+            % {"percent": dashboard.share_percent},
+            part=dashboard.needs_with_partner,
+            whole=dashboard.needs_counted,
+            fill=SHARE_FILL,
+            shown=True,
+        )
+        if dashboard.needs_counted and not hidden
+        else None
+    )
+    return charts
 
 
 # --- signalling a barrier -------------------------------------------------------------------------------

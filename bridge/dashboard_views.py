@@ -16,9 +16,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from bridge import bridge_view, svg
+from bridge import bridge_view
 from bridge.barrier_forms import BarrierForm
-from bridge.bridge_view import STATUS_STYLES
 from bridge.dashboard import (
     SMALL_COUNT,
     BarrierError,
@@ -32,22 +31,18 @@ from bridge.dashboard import (
     get_signal_municipality,
     has_dashboard_role,
     municipality_dashboard,
+    school_ties,
     signal_barrier,
     signalling_schools,
 )
-from bridge.gaps import gap_scope_for
 from bridge.models import BarrierKind
+from portal.links import url_maker
 from portal.models import Membership
 from portal.redirects import local_url
 from schools.access import get_school_for
 
 BARRIERS_PER_PAGE = 10
 MUNICIPALITIES_PER_PAGE = 50
-OPEN_FILL = "#0d5566"
-ADDRESSED_FILL = "#14532d"
-SHARE_FILL = "#14532d"
-FORM_FILL = "#1e3a8a"
-BARRIER_FILL = "#9a3412"
 
 
 # --- the index ------------------------------------------------------------------------------------------
@@ -85,84 +80,14 @@ def index(request: HttpRequest) -> HttpResponse:
 # --- the dashboard --------------------------------------------------------------------------------------
 
 
-def _status_rows(dashboard: Dashboard) -> list[svg.Row]:
+def _school_links(dashboard: Dashboard) -> list[dict]:
+    """Name and page address (empty when the viewer may not open it) of each school without a
+    collaboration: one reverse() for them all."""
+    address = url_maker("schools:detail")
     return [
-        svg.Row(
-            label=capfirst(label),
-            values=(svg.Value.of(count, count),),
-            fill=STATUS_STYLES[value].stroke,
-        )
-        for value, label, count in dashboard.by_status
+        {"name": school.name, "url": address(school.pk) if school.can_view else ""}
+        for school in dashboard.schools_without
     ]
-
-
-def _count_rows(counts) -> list[svg.Row]:
-    return [svg.Row(label=capfirst(label), values=(svg.Value.of(count, count),)) for _value, label, count in counts]
-
-
-def _charts(dashboard: Dashboard, access: DashboardAccess) -> dict:
-    """The dashboard's SVG charts; the template puts a table with the same numbers by each."""
-    name = dashboard.municipality.name_nl
-    domains = [
-        svg.Row(
-            label=domain.name,
-            values=(
-                svg.Value.of(domain.open_needs, access.shown(domain.open_needs)),
-                svg.Value.of(domain.addressed_needs, access.shown(domain.addressed_needs)),
-            ),
-        )
-        for domain in dashboard.domains
-    ]
-    charts = {
-        "needs": svg.bar_chart(
-            chart_id="chart-needs",
-            title=_("Needs by life domain in %(name)s") % {"name": name},
-            desc=_("Open and addressed needs per life domain; the table below gives the same numbers."),
-            rows=domains,
-            series=(svg.Series(_("Open"), OPEN_FILL), svg.Series(_("Addressed"), ADDRESSED_FILL, hatched=True)),
-        )
-        if domains
-        else None,
-        "status": svg.bar_chart(
-            chart_id="chart-status",
-            title=_("Collaborations by status in %(name)s") % {"name": name},
-            desc=_("The number of collaborations in each status; the table next to it gives the same numbers."),
-            rows=_status_rows(dashboard),
-            series=(svg.Series(_("Collaborations"), FORM_FILL),),
-        ),
-        "form": svg.bar_chart(
-            chart_id="chart-form",
-            title=_("Collaborations by form in %(name)s") % {"name": name},
-            desc=_("The number of collaborations of each form; the table next to it gives the same numbers."),
-            rows=_count_rows(dashboard.by_form),
-            series=(svg.Series(_("Collaborations"), FORM_FILL),),
-        ),
-        "barriers": svg.bar_chart(
-            chart_id="chart-barriers",
-            title=_("Barriers by kind in %(name)s") % {"name": name},
-            desc=_("The number of barriers signalled of each kind; the table next to it gives the same numbers."),
-            rows=_count_rows(dashboard.barriers_by_kind),
-            series=(svg.Series(_("Barriers"), BARRIER_FILL),),
-        )
-        if dashboard.barrier_count
-        else None,
-    }
-    hidden = dashboard.share_hidden(suppress=access.suppress_small_counts)
-    charts["share"] = (
-        svg.share_bar(
-            chart_id="chart-share",
-            title=_("Share of needs with an accepted partner"),
-            desc=_("%(percent)s%% of the open and addressed needs have an accepted partner.")
-            % {"percent": dashboard.share_percent},
-            part=dashboard.needs_with_partner,
-            whole=dashboard.needs_counted,
-            fill=SHARE_FILL,
-            shown=True,
-        )
-        if dashboard.needs_counted and not hidden
-        else None
-    )
-    return charts
 
 
 def _barrier_page(request: HttpRequest, access: DashboardAccess):
@@ -190,19 +115,24 @@ def _barrier_context(request: HttpRequest, access: DashboardAccess) -> dict:
 @require_GET
 @login_required
 def municipality(request: HttpRequest, nis_code: str) -> HttpResponse:
-    """The dashboard of one municipality; with htmx only the barrier list (its filter and pages)."""
+    """The dashboard of one municipality; with htmx only the barrier list (its filter and pages).
+
+    Everyone who sees a dashboard may open the gap report (bridge.gaps.gap_scope_for), so the
+    page links it without asking again."""
     access = get_dashboard_access(request.user, nis_code)
     if request.htmx:
         response = render(request, "bridge/dashboard/municipality.html#barriers", _barrier_context(request, access))
         patch_vary_headers(response, ("HX-Request",))
         return response
-    dashboard = municipality_dashboard(municipality=access.municipality, user=request.user)
+    ties = school_ties(request.user, access.municipality, access.ties)
+    dashboard = municipality_dashboard(municipality=access.municipality, user=request.user, ties=ties)
     suppress = access.suppress_small_counts
     gaps = dashboard.gaps
     context = {
         **_barrier_context(request, access),
         "dashboard": dashboard,
-        "charts": _charts(dashboard, access),
+        "charts": dashboard.charts[suppress],
+        "schools_without": _school_links(dashboard),
         "small_count": SMALL_COUNT,
         "domains": [
             {
@@ -239,8 +169,7 @@ def municipality(request: HttpRequest, nis_code: str) -> HttpResponse:
             "matchable": access.shown(gaps.matchable_count),
             "families": access.shown(gaps.families_in_gaps),
         },
-        "sees_gap_report": gap_scope_for(request.user) is not None,
-        "can_signal": can_signal(request.user, access.municipality),
+        "can_signal": ties.can_signal,
     }
     response = render(request, "bridge/dashboard/municipality.html", context)
     patch_vary_headers(response, ("HX-Request",))

@@ -120,7 +120,7 @@ def test_schools_without_a_live_collaboration_are_the_verified_ones_with_none_or
     dashboard = municipality_dashboard(
         municipality=Municipality.objects.get(nis_code=SINT_NIKLAAS), user=world.users["moderator"]
     )
-    assert [item.school.name for item in dashboard.schools_without] == ["Basisschool Beuk", "Basisschool Ceder"]
+    assert [item.name for item in dashboard.schools_without] == ["Basisschool Beuk", "Basisschool Ceder"]
     assert dashboard.school_count == 3
 
 
