@@ -20,7 +20,6 @@ the number of queries does not grow with the number of points.
 
 import math
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
@@ -49,6 +48,7 @@ from bridge.access import IndexedIn
 from bridge.collaboration_views import collaborations_visible_to
 from bridge.models import Collaboration, CollaborationStatus
 from families.models import LifeDomain
+from portal.links import url_maker
 from portal.models import Membership, Municipality
 from schools.access import access_from, with_access
 from schools.models import School
@@ -330,20 +330,6 @@ def school_url(school: School, user) -> str | None:
     return _reverse("schools:detail", pk=school.pk)
 
 
-# A pk no row has, reversed once and replaced by each row's own: what reverse() gives for that pk.
-_PLACEHOLDER = 987654321
-
-
-def _url_maker(name: str) -> Callable[[int], str | None]:
-    """`reverse(name, kwargs={"pk": pk})` for many pks at the cost of one reverse (None, like
-    _reverse, when the name is not routed)."""
-    url = _reverse(name, pk=_PLACEHOLDER)
-    if url is None:
-        return lambda pk: None
-    head, tail = url.rsplit(str(_PLACEHOLDER), 1)
-    return lambda pk: f"{head}{pk}{tail}"
-
-
 def school_features(schools: QuerySet[School], user) -> list[dict]:
     """One point per located school of `schools_on_map`, from plain rows: a city view has hundreds.
 
@@ -351,7 +337,7 @@ def school_features(schools: QuerySet[School], user) -> list[dict]:
     `access_from` runs once per distinct relation rather than once per school.
     """
     relation_fields = list(schools.query.annotations)
-    url = _url_maker("schools:detail")
+    url = url_maker("schools:detail")
     can_view: dict[tuple, bool] = {}
     features = []
     rows = schools.values(
@@ -385,7 +371,7 @@ def school_features(schools: QuerySet[School], user) -> list[dict]:
 
 def location_features(locations: QuerySet[Location]) -> list[dict]:
     """One point per location of `locations_on_map`, from plain rows (see school_features)."""
-    url = _url_maker("directory:organisation")
+    url = url_maker("directory:organisation")
     features = []
     rows = locations.values(
         "pk",
@@ -495,7 +481,7 @@ def collaboration_features(
         {value: capfirst(str(label)) for value, label in Collaboration._meta.get_field(name).flatchoices}
         for name in ("status", "form")
     )
-    url = _url_maker("bridge:collaboration_detail")
+    url = url_maker("bridge:collaboration_detail")
     features = []
     for row in rows:
         pk, latitude, longitude = row["pk"], row["school__latitude"], row["school__longitude"]

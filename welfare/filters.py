@@ -18,6 +18,13 @@ from families.models import LifeDomain
 from portal.models import Language, Municipality, PostalCode, Region
 from welfare.models import ACCESS_MODES, Capacity, Cost, Offer, OrganisationKind
 from welfare.search import MAX_QUERY_LENGTH, search_offers, words
+from welfare.widgets import (
+    PlainCheckboxInput,
+    PlainCheckboxSelectMultiple,
+    PlainNumberInput,
+    PlainSelect,
+    PlainTextInput,
+)
 
 MAX_AGE = 25
 POSTAL_CODE = re.compile(r"^\s*([1-9][0-9]{3})\b\s*(.*)$")
@@ -128,13 +135,13 @@ class OfferFilter(django_filters.FilterSet):
         label=_("Search"),
         method="filter_search",
         max_length=MAX_QUERY_LENGTH,
-        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+        widget=PlainTextInput(attrs={"type": "search", "autocomplete": "off"}),
         help_text=_("A word from the name or description, or the organisation."),
     )
     municipality = PlaceFilter(
         label=_("Municipality served"),
         method="filter_municipality",
-        widget=forms.TextInput(attrs={"list": "directory-places", "autocomplete": "off"}),
+        widget=PlainTextInput(attrs={"list": "directory-places", "autocomplete": "off"}),
         help_text=_("Name or postal code of the municipality where the family lives."),
     )
     domain = django_filters.ModelMultipleChoiceFilter(
@@ -149,7 +156,7 @@ class OfferFilter(django_filters.FilterSet):
         method="filter_age",
         min_value=0,
         max_value=MAX_AGE,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        widget=PlainNumberInput(attrs={"inputmode": "numeric"}),
         help_text=_("In years."),
     )
     language = django_filters.ModelChoiceFilter(
@@ -158,19 +165,21 @@ class OfferFilter(django_filters.FilterSet):
         to_field_name="code",
         method="filter_language",
         empty_label=_("Any language"),
+        widget=PlainSelect,
     )
     cost = django_filters.ChoiceFilter(
-        label=_("Cost"), choices=COST_CHOICES, method="filter_cost", empty_label=_("Any cost")
+        label=_("Cost"), choices=COST_CHOICES, method="filter_cost", empty_label=_("Any cost"), widget=PlainSelect
     )
     access = django_filters.MultipleChoiceFilter(
         label=_("How families get in"),
         choices=ACCESS_CHOICES,
         method="filter_access",
-        widget=forms.CheckboxSelectMultiple,
+        widget=PlainCheckboxSelectMultiple,
     )
     open = CheckboxFilter(
         label=_("Only offers with room now"),
         method="filter_open",
+        widget=PlainCheckboxInput,
     )
     kind = django_filters.ModelChoiceFilter(
         label=_("Kind of organisation"),
@@ -178,6 +187,7 @@ class OfferFilter(django_filters.FilterSet):
         to_field_name="slug",
         method="filter_kind",
         empty_label=_("Any kind"),
+        widget=PlainSelect,
     )
 
     class Meta:

@@ -2,8 +2,8 @@
 
 import pytest
 from django.urls import reverse
-from django.utils.html import escape
 from django.utils import translation
+from django.utils.html import escape
 
 from families.models import FamilyNeed, NeedStatus
 from families.services import NeedError, set_need_status

@@ -88,10 +88,3 @@ def test_the_points_are_those_of_the_model_instances(request, persona, school, o
     linked = {f["properties"]["name"] for f in map_data.school_features(schools, user) if f["properties"]["url"]}
     opens_school = persona in {"school_coordinator", "bridge_figure", "clb_of_school", "pending", "moderator"}
     assert (school.name in linked) == opens_school
-
-
-def test_a_url_made_once_per_name_is_what_reverse_gives():
-    make = map_data._url_maker("bridge:collaboration_detail")
-    for pk in (1, 42, 987654321, 10**12):
-        assert make(pk) == reverse("bridge:collaboration_detail", kwargs={"pk": pk})
-    assert map_data._url_maker("no:such_page")(1) is None

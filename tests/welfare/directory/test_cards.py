@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.text import capfirst
 
+from portal.templatetags.brugwijzer import icon
 from tests import factories
 from welfare.directory_views import card_queryset, fill_cards, with_cards
 from welfare.models import Offer
@@ -37,7 +38,9 @@ def test_the_cards_hold_what_the_related_objects_hold(offers):
         assert card.card_url == reverse("directory:offer", args=[offer.pk])
         assert card.organisation_url == reverse("directory:organisation", args=[offer.organisation_id])
         assert card.cost_label == capfirst(offer.get_cost_display())
-        assert card.card_domains == [{"name": d.name, "icon": d.icon} for d in offer.life_domains.all()]
+        assert card.card_domains == [
+            {"name": d.name, "icon": d.icon, "icon_svg": icon(d.icon)} for d in offer.life_domains.all()
+        ]
         assert card.language_names == [language.name_nl for language in offer.languages.all()]
         assert card.place_names == sorted({location.municipality.name_nl for location in offer.locations.all()})
     assert cards[0].place_names == []
