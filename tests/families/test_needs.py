@@ -319,5 +319,10 @@ def test_detail_shows_everything_about_the_need(en_client, school, school_coordi
 
     for text in ("Huiswerk", "Leren en school", "about 4 families", "children aged 6 to 12", "Arabic", "Urgent"):
         assert text in html
-    for text in ("Free of charge", "Geen rustige plek.", escape(school_coordinator.get_full_name()), "Mark as addressed"):
+    for text in (
+        "Free of charge",
+        "Geen rustige plek.",
+        escape(school_coordinator.get_full_name()),
+        "Mark as addressed",
+    ):
         assert text in html
