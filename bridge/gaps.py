@@ -13,9 +13,10 @@ Open needs that are neither are *matchable*: a good partner exists, nobody has a
 ``gap_report(*, needs, today=None, radius_km=DEFAULT_RADIUS_KM) -> GapReport`` is a batch
 version of ``bridge.candidates.suggest_for_need``, with the same verdict for every need but a
 fixed number of queries whatever the number of needs: the open needs with their school,
-municipality, life domains and languages (three), whether each is covered (annotated on the same
-query), the schools' partner organisations (one), then two rounds of offers (up to five queries
-each, via ``to_profiles``; the second only when the first leaves needs unsettled).
+municipality, life domains and languages (five), whether each is covered (annotated on the same
+query), the schools' partner organisations (one), then two rounds of offers (the witnesses' ids
+and five queries via ``to_profiles``, then up to five; the second round only when the first
+leaves needs unsettled).
 
 Most open needs have many good partners, and scoring every one of them for every need made the
 report of a city cost seconds. A single good partner settles the verdict (matchable), so the first
