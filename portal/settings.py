@@ -76,6 +76,10 @@ if not SECRET_KEY:
     else:
         raise ImproperlyConfigured("SECRET_KEY is not set. Set it in the environment, or set DEBUG=1 for development.")
 
+# Former keys, newest first, while sessions, links and two-factor secrets signed or encrypted with
+# them are still around (docs/deployment.md: rotating SECRET_KEY).
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
+
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 for origin in CSRF_TRUSTED_ORIGINS:
@@ -217,6 +221,7 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 # from this many proxies, so its per-IP rate limits count visitors, not the proxy.
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", default=0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_ADAPTER = "portal.mfa.MFAAdapter"  # two-factor secrets encrypted at rest
 MFA_TOTP_ISSUER = "Brugwijzer"
 # Two-factor authentication for moderators, CLB staff and local governments (portal.security).
 # On in production; off for the demo (DEBUG) and the test run, where tests sign in as those
