@@ -21,10 +21,54 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.lookups import In
 from django.http import Http404
 
-from bridge.models import Collaboration, MatchRequest, MatchStatus
+from bridge.models import BridgeFigure, CLBSchool, Collaboration, MatchRequest, MatchStatus
 from portal.access import require
-from portal.models import Membership
+from portal.models import Membership, MembershipStatus
 from schools.models import School
+
+
+@dataclass(frozen=True)
+class Ties:
+    """A user's live membership (status, school_id, organisation_id, clb_id, municipality_id; a
+    user has at most one: membership_one_live_per_user) and whether they are a bridge figure.
+    Read once (`user_ties`) and passed along, since many rules of who sees what start from them."""
+
+    membership: dict | None
+    is_bridge_figure: bool
+
+    @property
+    def approved(self) -> dict | None:
+        membership = self.membership
+        return membership if membership and membership["status"] == MembershipStatus.APPROVED else None
+
+    @property
+    def touches_schools(self) -> bool:
+        """Whether any school can be theirs to open (schools.access): through a live membership of
+        the school, an approved membership of a CLB, or as a bridge figure."""
+        membership, approved = self.membership, self.approved
+        school, clb = membership and membership["school_id"], approved and approved["clb_id"]
+        return bool(self.is_bridge_figure or school or clb)
+
+
+def user_ties(user) -> Ties:
+    """One query for a user with a live membership, two for one without."""
+    is_bridge_figure = BridgeFigure.objects.filter(user=user)
+    membership = (
+        Membership.objects.live()
+        .filter(user=user)
+        .values(
+            "status",
+            "school_id",
+            "organisation_id",
+            "clb_id",
+            "municipality_id",
+            is_bridge_figure=Exists(is_bridge_figure),
+        )
+        .first()
+    )
+    if membership is None:
+        return Ties(None, is_bridge_figure.exists())
+    return Ties(membership, membership.pop("is_bridge_figure"))
 
 
 def _authenticated(user) -> bool:
@@ -244,7 +288,7 @@ class IndexedIn(In):
         return f"{lhs} = ANY(ARRAY{rhs})", (*lhs_params, *rhs_params)
 
 
-def collaborations_visible_to(user) -> QuerySet[Collaboration]:
+def collaborations_visible_to(user, ties: Ties | None = None) -> QuerySet[Collaboration]:
     """The collaborations `user` is part of.
 
     Approved members of the school see their school's; approved members of an organisation the
@@ -252,25 +296,45 @@ def collaborations_visible_to(user) -> QuerySet[Collaboration]:
     schools they serve; moderators all of them. Pending members see none.
 
     One UNION of index lookups (each tie read through its own index) rather than an OR over
-    every collaboration, so the work follows the user's ties, not the size of the table.
+    every collaboration, so the work follows the user's ties, not the size of the table. Given
+    the user's `ties` (`user_ties`), it leaves out the lookups of ties they do not have: a local
+    government's is the brokered collaborations alone.
     """
     if not user.is_authenticated:
         return Collaboration.objects.none()
     if user.is_moderator:
         return Collaboration.objects.all()
+    if ties is not None:
+        return Collaboration.objects.filter(IndexedIn(F("pk"), _tied_collaboration_ids(user, ties)))
     approved = Membership.objects.approved().filter(user=user)
     own_schools = approved.filter(school__isnull=False).values("school_id")
     own_organisations = approved.filter(organisation__isnull=False).values("organisation_id")
     guided, served = _brokered_school_ids(user)
-
-    def of_schools(schools: QuerySet) -> QuerySet:
-        return Collaboration.objects.filter(school__in=schools).values("pk")
-
     taken_part = Collaboration.organisations.through.objects.filter(organisation__in=own_organisations)
-    ids = of_schools(own_schools).union(
+    ids = _of_schools(own_schools).union(
         taken_part.values("collaboration_id"),
         Collaboration.objects.filter(broker=user).values("pk"),
-        of_schools(guided),
-        of_schools(served),
+        _of_schools(guided),
+        _of_schools(served),
     )
     return Collaboration.objects.filter(IndexedIn(F("pk"), ids))
+
+
+def _of_schools(schools) -> QuerySet:
+    return Collaboration.objects.filter(school__in=schools).values("pk")
+
+
+def _tied_collaboration_ids(user, ties: Ties) -> QuerySet:
+    """The ids of `collaborations_visible_to`, from the lookups of the ties the user has."""
+    approved = ties.approved or {}
+    ids = [Collaboration.objects.filter(broker=user).values("pk")]
+    if approved.get("school_id"):
+        ids.append(_of_schools([approved["school_id"]]))
+    if approved.get("organisation_id"):
+        taken_part = Collaboration.organisations.through.objects.filter(organisation_id=approved["organisation_id"])
+        ids.append(taken_part.values("collaboration_id"))
+    if approved.get("clb_id"):
+        ids.append(_of_schools(CLBSchool.objects.filter(clb_id=approved["clb_id"]).values("school_id")))
+    if ties.is_bridge_figure:
+        ids.append(_of_schools(School.objects.filter(bridge_figures__user=user).values("pk")))
+    return ids[0].union(*ids[1:]) if len(ids) > 1 else ids[0]

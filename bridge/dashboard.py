@@ -44,7 +44,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from bridge import data_version, svg
-from bridge.access import brokered_schools
+from bridge.access import Ties, brokered_schools, user_ties
 from bridge.bridge_view import STATUS_STYLES
 from bridge.candidates import PARTNER_STATUSES
 from bridge.gaps import SMALL_COUNT, GapSummary, gap_report, shown_families
@@ -87,21 +87,6 @@ class Viewer:
 
 
 @dataclass(frozen=True)
-class Ties:
-    """A user's live membership (status, school_id, clb_id, municipality_id; a user has at most
-    one: membership_one_live_per_user) and whether they are a bridge figure. Read once per
-    request and passed along, since the dashboard's rules all start from them."""
-
-    membership: dict | None
-    is_bridge_figure: bool
-
-    @property
-    def approved(self) -> dict | None:
-        membership = self.membership
-        return membership if membership and membership["status"] == MembershipStatus.APPROVED else None
-
-
-@dataclass(frozen=True)
 class DashboardAccess:
     """One user's view of one municipality's dashboard; `ties` are the user's (None for a moderator)."""
 
@@ -119,20 +104,6 @@ class DashboardAccess:
         return shown_families(count, suppress=self.suppress_small_counts)
 
 
-def _ties(user) -> Ties:
-    """One query for a user with a live membership, two for one without."""
-    is_bridge_figure = BridgeFigure.objects.filter(user=user)
-    membership = (
-        Membership.objects.live()
-        .filter(user=user)
-        .values("status", "school_id", "clb_id", "municipality_id", is_bridge_figure=Exists(is_bridge_figure))
-        .first()
-    )
-    if membership is None:
-        return Ties(None, is_bridge_figure.exists())
-    return Ties(membership, membership.pop("is_bridge_figure"))
-
-
 def dashboard_access(user, municipality: Municipality) -> DashboardAccess | None:
     """The user's view of `municipality`'s dashboard, or None when it is not theirs.
 
@@ -144,7 +115,7 @@ def dashboard_access(user, municipality: Municipality) -> DashboardAccess | None
         return None
     if user.is_moderator:
         return DashboardAccess(municipality, Viewer.MODERATOR, suppress_small_counts=False)
-    ties = _ties(user)
+    ties = user_ties(user)
     membership = ties.approved
     if membership and membership["clb_id"]:
         guides = School.objects.filter(municipality=municipality, clb_assignment__clb_id=membership["clb_id"])
@@ -163,7 +134,7 @@ def has_dashboard_role(user) -> bool:
         return False
     if user.is_moderator:
         return True
-    ties = _ties(user)
+    ties = user_ties(user)
     membership = ties.approved
     return ties.is_bridge_figure or bool(membership and (membership["clb_id"] or membership["municipality_id"]))
 
@@ -388,17 +359,15 @@ def school_ties(user, municipality: Municipality, ties: Ties | None = None) -> S
     figure opens a school's page (schools.access); all but the pending membership let them
     signal barriers (`signalling_schools`). Moderators open and signal everything.
 
-    `ties` are the user's (`_ties`) when the caller has them: a user without a school, an
+    `ties` are the user's (`user_ties`) when the caller has them: a user without a school, an
     approved CLB membership or a bridge figure role, such as a local government, costs no query.
     """
     if not user.is_authenticated:
         return SchoolTies()
     if user.is_moderator:
         return SchoolTies(moderator=True)
-    ties = ties or _ties(user)
-    membership = ties.membership
-    approved = ties.approved
-    if not (ties.is_bridge_figure or (membership and membership["school_id"]) or (approved and approved["clb_id"])):
+    ties = ties or user_ties(user)
+    if not ties.touches_schools:
         return SchoolTies()
     tie = CharField()
     own = (

@@ -44,8 +44,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from bridge.access import IndexedIn
-from bridge.collaboration_views import collaborations_visible_to
+from bridge.access import IndexedIn, Ties, collaborations_visible_to, user_ties
 from bridge.models import Collaboration, CollaborationStatus
 from families.models import LifeDomain
 from portal.links import url_maker
@@ -206,14 +205,21 @@ def map_municipalities() -> QuerySet[Municipality]:
 # --- the three layers ---------------------------------------------------------------------------
 
 
-def schools_on_map(*, user, filters: MapFilters = NO_FILTERS, bbox: BBox | None = None) -> QuerySet[School]:
-    """Verified schools, each with the user's relation to it (`schools.access`) for the link."""
+def schools_on_map(
+    *, user, filters: MapFilters = NO_FILTERS, bbox: BBox | None = None, ties: Ties | None = None
+) -> QuerySet[School]:
+    """Verified schools, each with the user's relation to it (`schools.access`) for the link.
+
+    Given the user's `ties` (`user_ties`): when none of them can tie them to a school, as for a
+    local government, the relations are all empty and are not looked up school by school."""
     schools = School.objects.verified().select_related("municipality")
     if filters.municipality is not None:
         schools = schools.filter(municipality=filters.municipality)
     if bbox is not None:
         schools = schools.filter(**bbox.lookup())
-    return with_access(schools, user).order_by("name", "pk")
+    if ties is None or ties.touches_schools:
+        schools = with_access(schools, user)
+    return schools.order_by("name", "pk")
 
 
 def locations_on_map(*, filters: MapFilters = NO_FILTERS, bbox: BBox | None = None) -> QuerySet[Location]:
@@ -232,30 +238,41 @@ def locations_on_map(*, filters: MapFilters = NO_FILTERS, bbox: BBox | None = No
     return locations.order_by("organisation__name", "name", "pk")
 
 
+def viewer_ties(user) -> Ties | None:
+    """The ties (`user_ties`) that decide what a signed-in user who is not a moderator sees on the map."""
+    return user_ties(user) if user.is_authenticated and not user.is_moderator else None
+
+
 def can_see_collaborations(user) -> bool:
     """Whether the collaboration layer exists for `user` at all (it may still be empty)."""
     return bool(user.is_authenticated)
 
 
 def collaborations_on_map(
-    *, user, filters: MapFilters = NO_FILTERS, bbox: BBox | None = None, with_locations: bool = False
+    *,
+    user,
+    filters: MapFilters = NO_FILTERS,
+    bbox: BBox | None = None,
+    with_locations: bool = False,
+    ties: Ties | None = None,
 ) -> QuerySet[Collaboration]:
     """The collaborations `user` may see on the map, each annotated with `details_visible`
     (title and link) — see the module docstring for who sees what.
 
     With a bounding box: those whose school or one of whose partners' locations lies in it.
     `with_locations` prefetches the partners' located locations, for drawing the lines.
+    `ties`: the user's (`user_ties`), when the caller has them.
     """
     if not can_see_collaborations(user):
         return Collaboration.objects.none()
     if user.is_moderator:
         collaborations = Collaboration.objects.annotate(details_visible=Value(True, output_field=BooleanField()))
     else:
-        part_of = collaborations_visible_to(user).values("pk")
-        governed = Membership.objects.approved().filter(user=user, municipality__isnull=False)
-        collaborations = Collaboration.objects.filter(
-            Q(pk__in=part_of) | Q(school__municipality__in=governed.values("municipality_id"))
-        ).annotate(
+        ties = ties or user_ties(user)
+        part_of = collaborations_visible_to(user, ties).values("pk")
+        governed = (ties.approved or {}).get("municipality_id")
+        visible = Q(pk__in=part_of) | Q(school__municipality_id=governed) if governed else Q(pk__in=part_of)
+        collaborations = Collaboration.objects.filter(visible).annotate(
             details_visible=Case(
                 When(pk__in=part_of, then=Value(True)), default=Value(False), output_field=BooleanField()
             )
@@ -529,7 +546,9 @@ def collaboration_features(
 def feature_collection(*, user, bbox: BBox, filters: MapFilters = NO_FILTERS) -> dict:
     """Everything the map shows in `bbox` for `user`, as a GeoJSON FeatureCollection: schools,
     then organisation locations (points), then collaborations (lines)."""
-    features = school_features(schools_on_map(user=user, filters=filters, bbox=bbox), user)
+    ties = viewer_ties(user)
+    features = school_features(schools_on_map(user=user, filters=filters, bbox=bbox, ties=ties), user)
     features += location_features(locations_on_map(filters=filters, bbox=bbox))
-    features += collaboration_features(collaborations_on_map(user=user, filters=filters, bbox=bbox), kind=filters.kind)
+    collaborations = collaborations_on_map(user=user, filters=filters, bbox=bbox, ties=ties)
+    features += collaboration_features(collaborations, kind=filters.kind)
     return {"type": "FeatureCollection", "bbox": bbox.as_list(), "features": features}

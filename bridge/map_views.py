@@ -114,7 +114,8 @@ def _list_context(request: HttpRequest, form: MapFilterForm) -> dict[str, Any]:
     """The three tables of the list, for the same filters as the map (the whole area, paged)."""
     user = request.user
     filters = form.filters()
-    schools = _section(request, map_data.schools_on_map(user=user, filters=filters), "schools_page")
+    ties = map_data.viewer_ties(user)
+    schools = _section(request, map_data.schools_on_map(user=user, filters=filters, ties=ties), "schools_page")
     for school in schools.page:
         school.map_url = map_data.school_url(school, user)
     context: dict[str, Any] = {
@@ -126,7 +127,7 @@ def _list_context(request: HttpRequest, form: MapFilterForm) -> dict[str, Any]:
         "shows_collaborations": map_data.can_see_collaborations(user),
     }
     if context["shows_collaborations"]:
-        collaborations = map_data.collaborations_on_map(user=user, filters=filters)
+        collaborations = map_data.collaborations_on_map(user=user, filters=filters, ties=ties)
         context["collaborations"] = _section(request, collaborations, "collaborations_page")
         context["status_counts"] = map_data.status_counts(collaborations)
         context["status_total"] = sum(row["count"] for row in context["status_counts"])

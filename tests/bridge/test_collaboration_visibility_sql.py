@@ -10,9 +10,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bridge import map_data
-from bridge.access import brokered_schools, collaborations_visible_to
+from bridge.access import brokered_schools, collaborations_visible_to, user_ties
 from bridge.models import CLBSchool, Collaboration
 from portal.models import Membership
+from schools.access import access_from, with_access
 from schools.models import School
 from tests import factories
 from welfare.models import Location
@@ -160,6 +161,9 @@ def test_every_user_sees_the_collaborations_of_the_first_formulation(world):
             assert list(collaborations_visible_to(user).values_list("pk", flat=True)) == expected, persona
             if user.is_authenticated:
                 assert set(brokered_schools(user)) == set(reference_brokered_schools(user)), persona
+                # From the user's ties, with the lookups of the ties they do not have left out.
+                tied = collaborations_visible_to(user, user_ties(user))
+                assert list(tied.values_list("pk", flat=True)) == expected, persona
         transaction.set_rollback(True)
 
 
@@ -187,6 +191,26 @@ def test_the_map_shows_the_collaborations_of_the_first_formulation(world):
                 if pk in in_bbox and (user.is_moderator or pk in part_of or municipality in governed)
             }
             assert rows == expected, persona
+        transaction.set_rollback(True)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(world=worlds)
+def test_the_map_links_the_schools_each_user_may_open(world):
+    """The map looks up the relations to schools only for a user whose ties can give one."""
+    with transaction.atomic():
+        users = build(world)
+        for persona, user in users.items():
+            features = map_data.school_features(
+                map_data.schools_on_map(user=user, ties=map_data.viewer_ties(user)), user
+            )
+            linked = {feature["properties"]["id"] for feature in features if feature["properties"]["url"]}
+            expected = {
+                school.pk
+                for school in with_access(School.objects.verified(), user)
+                if school.latitude is not None and access_from(school, user).can_view
+            }
+            assert linked == expected, persona
         transaction.set_rollback(True)
 
 
