@@ -9,6 +9,7 @@ from bridge.models import MatchRequest, MatchStatus
 from families.forms import NO_PERSONAL_DATA, FamilyNeedForm
 from families.models import FamilyNeed
 from families.privacy import validate_no_personal_data
+from portal.widgets import PlainTextarea
 
 MESSAGE_MAX_LENGTH = 2000
 
@@ -25,7 +26,7 @@ class AskPartnerForm(forms.Form):
         required=False,
         max_length=MESSAGE_MAX_LENGTH,
         validators=[validate_no_personal_data],
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=PlainTextarea(attrs={"rows": 3}),
         help_text=_("For example: when the families are easiest to reach, or what the school can offer."),
     )
     school_agreed = forms.BooleanField(

@@ -32,6 +32,7 @@ from django.views.decorators.http import require_GET, require_POST
 from portal.links import url_maker
 from portal.redirects import local_url
 from portal.templatetags.brugwijzer import icon as icon_svg
+from portal.widgets import datalist_options
 from welfare import shortlist
 from welfare.directory_forms import (
     SORT_CONFIRMED,
@@ -54,7 +55,6 @@ from welfare.search import (
     school_point,
 )
 from welfare.services import CorrectionError, suggest_correction
-from welfare.widgets import datalist_options
 
 PAGE_SIZE = 20
 SEND_LIMIT = 20  # e-mails per hour per session: the form cannot become a way to send spam

@@ -16,15 +16,15 @@ from django.utils.translation import gettext_lazy as _
 
 from families.models import LifeDomain
 from portal.models import Language, Municipality, PostalCode, Region
-from welfare.models import ACCESS_MODES, Capacity, Cost, Offer, OrganisationKind
-from welfare.search import MAX_QUERY_LENGTH, search_offers, words
-from welfare.widgets import (
+from portal.widgets import (
     PlainCheckboxInput,
     PlainCheckboxSelectMultiple,
     PlainNumberInput,
     PlainSelect,
     PlainTextInput,
 )
+from welfare.models import ACCESS_MODES, Capacity, Cost, Offer, OrganisationKind
+from welfare.search import MAX_QUERY_LENGTH, search_offers, words
 
 MAX_AGE = 25
 POSTAL_CODE = re.compile(r"^\s*([1-9][0-9]{3})\b\s*(.*)$")

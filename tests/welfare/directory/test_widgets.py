@@ -11,9 +11,9 @@ from django.test import RequestFactory
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
+from portal import widgets
 from portal.models import Language, Municipality, Region
 from tests import factories
-from welfare import widgets
 from welfare.directory_views import card_queryset, fill_cards
 from welfare.filters import OfferFilter
 from welfare.models import Offer, OrganisationKind
@@ -58,6 +58,14 @@ def test_a_plain_input_renders_what_django_renders(widget_class, value):
     plain = widget_class(attrs={"list": "directory-places", "autocomplete": "off", "required": True})
 
     for attrs in (None, {"id": "id_q", "aria-describedby": "id_q_helptext", "hidden": False}):
+        assert plain.render(TRICKY, value, attrs=attrs) == stock(plain).render(TRICKY, value, attrs=attrs)
+
+
+@pytest.mark.parametrize("value", [None, "", "0", 0, TRICKY, "two\nlines", mark_safe("&amp;")])
+def test_a_plain_textarea_renders_what_django_renders(value):
+    plain = widgets.PlainTextarea(attrs={"rows": 3, "maxlength": 500, "required": True})
+
+    for attrs in (None, {"id": "id_message", "aria-describedby": "id_message_helptext", "hidden": False}):
         assert plain.render(TRICKY, value, attrs=attrs) == stock(plain).render(TRICKY, value, attrs=attrs)
 
 

@@ -1,9 +1,11 @@
-"""Form widgets of the public directory that write their markup in Python.
+"""Form widgets that write their markup in Python: the directory's filter form, the matching
+page's "ask this partner" forms.
 
 Django renders every `<option>` of a select, and every input, through templates; for the
-directory's filter form that was a large part of the page's time. These widgets produce the same
-bytes as the stock ones (tests/welfare/directory/test_widgets.py compares them), with the same
-escaping rules as the templates: values and labels are escaped unless already marked safe.
+directory's filter form, and the matching page's ten forms, that was a large part of the page's
+time. These widgets produce the same bytes as the stock ones (tests/welfare/directory/test_widgets.py
+compares them), with the same escaping rules as the templates: values and labels are escaped
+unless already marked safe.
 """
 
 from django import forms
@@ -72,6 +74,17 @@ class PlainNumberInput(PlainInputMixin, forms.NumberInput):
 
 class PlainCheckboxInput(PlainInputMixin, forms.CheckboxInput):
     pass
+
+
+class PlainTextarea(forms.Textarea):
+    """A `<textarea>` written in Python (django/forms/widgets/textarea.html)."""
+
+    def _render(self, template_name, context, renderer=None):
+        if template_name != "django/forms/widgets/textarea.html":
+            return super()._render(template_name, context, renderer)
+        widget = context["widget"]
+        value = _text(widget["value"]) if widget["value"] else ""
+        return mark_safe(f'<textarea name="{_text(widget["name"])}"{_attrs(widget["attrs"])}>\n{value}</textarea>')
 
 
 class PlainCheckboxSelectMultiple(forms.CheckboxSelectMultiple):
