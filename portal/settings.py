@@ -158,6 +158,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # map's GeoJSON about 200 ms a request at Flanders scale (docs/performance.md). A DATABASE_URL
     # that sets ?options=… keeps its own.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    # QuerySet.iterator() (the forms' model choices, the account export) fetches in one round trip
+    # instead of DECLARE, FETCH and CLOSE on a server-side cursor; PgBouncer's transaction mode
+    # needs it too (docs/scaling.md). Nothing here iterates over more rows than fit in memory.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
