@@ -127,6 +127,9 @@ MIDDLEWARE = [
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
 
+# Fields and labels of forms written in Python, the same bytes as Django's templates (portal.widgets).
+FORM_RENDERER = "portal.widgets.PlainFormRenderer"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

@@ -9,6 +9,7 @@ unless already marked safe.
 """
 
 from django import forms
+from django.forms.renderers import DjangoTemplates
 from django.utils.formats import localize
 from django.utils.html import conditional_escape, format_html_join
 from django.utils.safestring import SafeData, SafeString, mark_safe
@@ -121,3 +122,47 @@ class PlainSelect(forms.Select):
 def datalist_options(values) -> SafeString:
     """`<option value="…"></option>` for each value, for a `<datalist>` of suggestions."""
     return format_html_join("", '<option value="{}"></option>', ((value,) for value in values))
+
+
+FIELD_TEMPLATE = "django/forms/field.html"
+LABEL_TEMPLATE = "django/forms/label.html"
+
+
+class PlainFormRenderer(DjangoTemplates):
+    """Django's form renderer, with a field's group (label, help text, errors and widget) and its
+    label written in Python: `{{ form.field.as_field_group }}` went through three templates per
+    field. Any other template, and a field or form that names its own, is rendered as usual.
+    tests/portal/test_form_renderer.py compares both renderers on the portal's forms."""
+
+    def render(self, template_name, context, request=None):
+        # Like BaseRenderer.render, the markup comes without the whitespace around it.
+        if template_name == FIELD_TEMPLATE and set(context) == {"field"}:
+            return _field_group(context["field"]).strip()
+        if template_name == LABEL_TEMPLATE:
+            return _label(context)
+        return super().render(template_name, context, request=request)
+
+
+def _field_group(field) -> str:
+    """django/forms/field.html."""
+    if field.use_fieldset:
+        described = field.aria_describedby
+        aria = f' aria-describedby="{_text(described)}"' if described else ""
+        parts = [f"\n  <fieldset{aria}>\n  ", field.legend_tag() if field.label else "", "\n"]
+    else:
+        parts = ["\n  ", field.label_tag() if field.label else "", "\n"]
+    parts.append("\n")
+    if field.help_text:
+        target = f' id="{_text(field.auto_id)}_helptext"' if field.auto_id else ""
+        parts.append(f'<div class="helptext"{target}>{field.help_text}</div>')
+    parts.extend(["\n", str(field.errors), "\n", str(field), "</fieldset>" if field.use_fieldset else "", "\n"])
+    return "".join(parts)
+
+
+def _label(context: dict) -> str:
+    """django/forms/label.html."""
+    label = _text(context["label"])
+    if not context["use_tag"]:
+        return label.strip()
+    tag = _text(context["tag"])
+    return f"<{tag}{_attrs(context['attrs'] or {})}>{label}</{tag}>"
