@@ -45,7 +45,7 @@ from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Exists, Expression, FloatField, OuterRef, Q, QuerySet, Sum, Window
+from django.db.models import Count, Exists, Expression, F, FloatField, OuterRef, Q, QuerySet, Sum, Window
 from django.utils import timezone
 
 from bridge.matching import (
@@ -69,6 +69,7 @@ from bridge.matching import (
 )
 from bridge.models import Collaboration, CollaborationStatus
 from families.models import FamilyNeed, LifeDomain
+from portal.lookups import Ids
 from portal.models import Language, Municipality
 from schools.models import School
 from welfare.models import ACCESS_MODES, Location, Offer
@@ -490,20 +491,20 @@ def _profiles(rows: list[dict]) -> list[OfferProfile]:
     """Rows of `_OFFER_FIELDS` as profiles, with their domains, languages, area and locations in four queries."""
     ids = [row["id"] for row in rows]
     domains, languages, areas, locations = defaultdict(set), defaultdict(set), defaultdict(set), defaultdict(set)
-    for offer_id, slug in Offer.life_domains.through.objects.filter(offer_id__in=ids).values_list(
+    for offer_id, slug in Offer.life_domains.through.objects.filter(Ids(F("offer_id"), ids)).values_list(
         "offer_id", "lifedomain__slug"
     ):
         domains[offer_id].add(slug)
-    for offer_id, code in Offer.languages.through.objects.filter(offer_id__in=ids).values_list(
+    for offer_id, code in Offer.languages.through.objects.filter(Ids(F("offer_id"), ids)).values_list(
         "offer_id", "language__code"
     ):
         languages[offer_id].add(code)
-    for offer_id, municipality_id in Offer.service_area.through.objects.filter(offer_id__in=ids).values_list(
+    for offer_id, municipality_id in Offer.service_area.through.objects.filter(Ids(F("offer_id"), ids)).values_list(
         "offer_id", "municipality_id"
     ):
         areas[offer_id].add(municipality_id)
     for offer_id, latitude, longitude in Offer.locations.through.objects.filter(
-        offer_id__in=ids, location__latitude__isnull=False, location__longitude__isnull=False
+        Ids(F("offer_id"), ids), location__latitude__isnull=False, location__longitude__isnull=False
     ).values_list("offer_id", "location__latitude", "location__longitude"):
         locations[offer_id].add((latitude, longitude))
     return [

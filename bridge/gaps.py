@@ -75,6 +75,7 @@ from bridge.matching import (
 )
 from bridge.models import BridgeFigure, Collaboration, MatchRequest, MatchStatus
 from families.models import FamilyNeed, LifeDomain, NeedStatus, Urgency
+from portal.lookups import Ids
 from portal.models import Language, Membership, Municipality
 from schools.models import School
 from welfare.models import Capacity, Location, Offer
@@ -308,7 +309,7 @@ def _with_domains_and_languages(needs: QuerySet[FamilyNeed]) -> list[FamilyNeed]
     }
     for attribute, (through, field, model) in links.items():
         rows = list(
-            through.objects.filter(familyneed_id__in=ids)
+            through.objects.filter(Ids(F("familyneed_id"), ids))
             .order_by("familyneed_id", *(f"{field}__{name}" for name in model._meta.ordering), f"{field}_id")
             .values_list("familyneed_id", f"{field}_id")
         )
@@ -457,7 +458,7 @@ def _witness_pool(profiles: Iterable[NeedProfile]) -> QuerySet[Offer]:
         )
     ).filter(position__lte=WITNESSES_PER_CELL)
     # The ids first (a few hundred at most): as a subquery, PostgreSQL read every offer to join them.
-    return Offer.objects.filter(pk__in=sorted(set(rows.values_list("offer_id", flat=True))))
+    return Offer.objects.filter(Ids(F("pk"), sorted(set(rows.values_list("offer_id", flat=True)))))
 
 
 def _rank_in_full(needs: list[FamilyNeed], profiles: dict[int, NeedProfile], *, today: date, radius_km: float) -> dict:

@@ -48,6 +48,7 @@ from bridge.access import IndexedIn, Ties, collaborations_visible_to, user_ties
 from bridge.models import Collaboration, CollaborationStatus
 from families.models import LifeDomain
 from portal.links import url_maker
+from portal.lookups import Ids
 from portal.models import Membership, Municipality
 from schools.access import access_from, with_access
 from schools.models import School
@@ -468,7 +469,7 @@ def collaboration_features(
         if row["school__latitude"] is not None and row["school__longitude"] is not None
     ]
     ids = [row["pk"] for row in rows]
-    partners = Collaboration.organisations.through.objects.filter(collaboration_id__in=ids)
+    partners = Collaboration.organisations.through.objects.filter(Ids(F("collaboration_id"), ids))
     if kind is not None:
         partners = partners.filter(organisation__kind_id=kind.pk)
     partners_of: dict[int, list[tuple[int, str]]] = defaultdict(list)
@@ -478,7 +479,7 @@ def collaboration_features(
         partners_of[collaboration_id].append((organisation_id, name))
     sites: dict[int, list[tuple[float, float]]] = defaultdict(list)
     located = Location.objects.filter(
-        organisation_id__in={pk for pairs in partners_of.values() for pk, _name in pairs},
+        Ids(F("organisation_id"), {pk for pairs in partners_of.values() for pk, _name in pairs}),
         latitude__isnull=False,
         longitude__isnull=False,
     )
@@ -488,7 +489,7 @@ def collaboration_features(
         sites[organisation_id].append((latitude, longitude))
     domains: dict[int, list[str]] = defaultdict(list)
     for collaboration_id, name in (
-        Collaboration.life_domains.through.objects.filter(collaboration_id__in=ids)
+        Collaboration.life_domains.through.objects.filter(Ids(F("collaboration_id"), ids))
         .order_by("lifedomain__position", "lifedomain__name", "lifedomain_id")
         .values_list("collaboration_id", "lifedomain__name")
     ):

@@ -40,7 +40,6 @@ from django.db.models import (
     FloatField,
     Func,
     IntegerField,
-    Lookup,
     Q,
     QuerySet,
     Value,
@@ -48,6 +47,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from portal.lookups import Ids
 from portal.models import Municipality
 from schools.models import School
 from welfare.models import Location, Offer, Organisation
@@ -93,18 +93,6 @@ class StoredMatches(Func):
     output_field = BigIntegerField()
 
 
-class AnyOf(Lookup):
-    """`lhs = ANY(%s)` with a list of values as one array parameter."""
-
-    lookup_name = "any_of"
-    prepare_rhs = False
-
-    def as_sql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{lhs} = ANY({rhs})", (*lhs_params, *rhs_params)
-
-
 def uses_postgres() -> bool:
     return connection.vendor == "postgresql"
 
@@ -138,7 +126,7 @@ def _search_postgres(queryset: QuerySet[Offer], text: str) -> QuerySet[Offer]:
     # The matching ids once, here: the paginator's count and the page query then look them up by
     # key instead of each evaluating the three conditions again (a trigram scan among them).
     ids = [row["pk"] for row in matching]
-    return queryset.filter(AnyOf(F("pk"), ids)).annotate(
+    return queryset.filter(Ids(F("pk"), ids)).annotate(
         relevance=SearchRank(StoredVector(F("pk")), query)
         + SearchRank(SearchVector("organisation__name", weight="A", config="dutch"), query)
         + TrigramWordSimilarity(Value(text), "name")
