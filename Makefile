@@ -4,6 +4,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# pytest-xdist workers for `make test` and `make test-fast`: auto is one per CPU; 0 runs the tests in
+# pytest's own process, one after another (PYTEST_WORKERS=0 make test).
+PYTEST_WORKERS ?= auto
+PYTEST_XDIST := -n $(PYTEST_WORKERS) --dist loadgroup
 
 .PHONY: run test test-fast lint format venv setup browser messages vendor clean bench
 
@@ -40,11 +44,11 @@ node_modules/.installed: package.json package-lock.json
 
 ## The whole suite (unit, database and browser tests). Set DATABASE_URL to run on PostgreSQL.
 test: venv browser node_modules/.installed
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
 
 ## Everything but the browser tests.
 test-fast: venv
-	$(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
+	$(PY) -m pytest $(PYTEST_XDIST) -m "not browser" $(PYTEST_ARGS)
 
 lint: venv
 	$(VENV)/bin/ruff check .

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 from pytest_django.plugin import blocking_manager_key
 
 from portal.reference import load_reference_data
@@ -45,6 +46,18 @@ def _empty_cache():
     """Every test starts with an empty cache: a test's database is rolled back, and what an
     earlier test cached (rate limits, gap summaries under SQLite's counter) must not leak in."""
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the default language. Django's LocaleMiddleware activates a request's
+    language in the thread that serves it and never deactivates it, so after a test-client request
+    in English the test process stays English until its next request. Which test ran before in the
+    same process varies from run to run with pytest-xdist; a language left behind must not leak in
+    (an HSDS preview in English never matches the same import confirmed in Dutch by a thread)."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
