@@ -231,13 +231,17 @@ def import_hsds(payload: Any, *, by, dry_run: bool, expect_fingerprint: str | No
             report = hsds.import_services(payload, dry_run=True, by=by)
             transaction.set_rollback(True)
         return report
+
+    def still_previewed(changes) -> None:
+        # On the comparison that is about to be written, not on a second look before it: another
+        # import committed in between would otherwise pass the check and then change nothing.
+        if hsds_fingerprint(changes) != expect_fingerprint:
+            raise DataChanged
+
     try:
         with transaction.atomic():
-            if expect_fingerprint is not None:
-                preview = hsds.import_services(payload, dry_run=True, by=by)
-                if hsds_fingerprint(preview) != expect_fingerprint:
-                    raise DataChanged
-            report = hsds.import_services(payload, dry_run=False, by=by)
+            check = still_previewed if expect_fingerprint is not None else None
+            report = hsds.import_services(payload, dry_run=False, by=by, check=check)
             if not report.ok:
                 raise _HsdsRollback(report)
     except _HsdsRollback as rollback:

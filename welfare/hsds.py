@@ -23,7 +23,7 @@ import math
 import re
 import unicodedata
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import cache
@@ -1556,7 +1556,9 @@ def _record_kind(item: dict) -> str:
     ) % {"what": what}
 
 
-def import_services(payload: object, *, dry_run: bool = False, by=None) -> HsdsReport:
+def import_services(
+    payload: object, *, dry_run: bool = False, by=None, check: Callable[[HsdsReport], None] | None = None
+) -> HsdsReport:
     """Create or update organisations, locations and offers from HSDS: a JSON array of services,
     or of organizations with nested services (a single record, or a page of an HSDS API, too).
 
@@ -1565,6 +1567,8 @@ def import_services(payload: object, *, dry_run: bool = False, by=None) -> HsdsR
     nothing the second time. New organisations are verified (imports come from a trusted
     directory, through a moderator). `by` is who imports, for the audit log (None from the
     command line). With `dry_run` the report says what would change, and nothing is written.
+    `check(report)` sees what would change right before it is written, in the same transaction,
+    and may raise to refuse it (a preview's fingerprint that no longer matches).
     """
     importer = _Importer(by=by)
     importer.read(payload)
@@ -1576,6 +1580,8 @@ def import_services(payload: object, *, dry_run: bool = False, by=None) -> HsdsR
     importer.compare()
     if dry_run:
         return importer.finish(succeeded=True)
+    if check is not None:
+        check(importer.report)
     try:
         importer.write()
     except DatabaseError as error:
