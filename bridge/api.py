@@ -51,6 +51,7 @@ from bridge.candidates import need_profile, need_profile_from_data, suggest
 from bridge.matching import MatchResult, Suggestion
 from families.access import needs_visible_to
 from families.models import LifeDomain
+from portal.json_response import FastJsonResponse
 from portal.models import Language, MembershipStatus, User
 from portal.security import two_factor_missing
 from portal.tokens import bearer_token, user_for_token
@@ -97,7 +98,7 @@ class ApiError(Exception):
 
 
 def _json(data: dict, *, status: int = 200) -> JsonResponse:
-    return JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
+    return FastJsonResponse(data, status=status)
 
 
 # --- authentication -------------------------------------------------------------------------------

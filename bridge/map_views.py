@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET
 from bridge import map_data
 from bridge.models import CollaborationStatus
 from families.models import LifeDomain
+from portal.json_response import FastJsonResponse
 from portal.models import Municipality
 from welfare.models import OrganisationKind
 
@@ -213,7 +214,7 @@ def data(request: HttpRequest) -> JsonResponse:
     if not form.is_valid():
         return _bad_request({name: list(errors) for name, errors in form.errors.items()})
     collection = map_data.feature_collection(user=request.user, bbox=bbox, filters=form.filters())
-    response = JsonResponse(collection, content_type="application/geo+json")
+    response = FastJsonResponse(collection, content_type="application/geo+json")
     # What a signed-in user sees depends on who they are: never store it in a shared cache.
     patch_cache_control(response, private=True, no_cache=True)
     return response
