@@ -202,12 +202,13 @@ def read_hsds_payload(data: bytes) -> Any:
 
 
 def hsds_fingerprint(report) -> str:
-    """Stable hash of what an HSDS import would change, like SchoolPlan.fingerprint."""
+    """Stable hash of what an HSDS import would change, like SchoolPlan.fingerprint: of the planned
+    changes as data, not of the sentences that describe them in the moderator's language."""
     plain = [
         sorted(report.created.items()),
         sorted(report.updated.items()),
         sorted(report.unchanged.items()),
-        list(report.changes),
+        list(report.planned),
     ]
     return hashlib.sha256(json.dumps(plain, sort_keys=True, default=str).encode()).hexdigest()
 

@@ -519,7 +519,9 @@ class HsdsReport:
     dry run, everything was written); `errors` and `warnings` (what was left out, not guessed);
     per kind (organization, service, location) the records `created`, `updated` and `unchanged`;
     and `changes`, one readable line per created or updated record, the same in a dry run as in
-    the import itself. With errors, the counts are zero and `changes` is empty."""
+    the import itself; `planned`, the same as data (kind, HSDS id, action, the changed fields'
+    old and new values), which does not depend on the reader's language. With errors, the counts
+    are zero and `changes` and `planned` are empty."""
 
     ok: bool = True
     errors: list[HsdsProblem] = field(default_factory=list)
@@ -528,6 +530,7 @@ class HsdsReport:
     updated: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
     unchanged: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
     changes: list[str] = field(default_factory=list)
+    planned: list[tuple] = field(default_factory=list)
 
 
 # --- import: reading records into plans ----------------------------------------------------------
@@ -1350,6 +1353,8 @@ class _Importer:
                 else:
                     plan.action = "keep"
                     self.report.unchanged[kind] += 1
+                if plan.action != "keep":
+                    self.report.planned.append((kind, plan.hsds_id, plan.action, sorted(plan.changes.items())))
 
     def _current(self, plan: _Plan) -> dict[str, Any]:
         obj = plan.existing
@@ -1458,7 +1463,7 @@ class _Importer:
         report.ok = succeeded and not report.errors
         if not report.ok:
             report.created, report.updated, report.unchanged = (dict.fromkeys(KINDS, 0) for _i in range(3))
-            report.changes = []
+            report.changes, report.planned = [], []
         return report
 
 

@@ -145,6 +145,15 @@ def test_confirm_imports_with_the_moderator_in_the_audit_log(mod_client, moderat
     assert re.search(r'<th scope="row">Organisations</th><td>1</td><td>0</td><td>0</td>', html)
 
 
+def test_switching_language_between_preview_and_confirm_still_imports(mod_client):
+    """The fingerprint is of what would change, not of the sentences that describe it."""
+    token, response = preview(mod_client, [SERVICE])
+    mod_client.cookies["django_language"] = "nl-be"
+    confirm = mod_client.post(reverse("data:hsds_confirm", args=[token]), {"fingerprint": fingerprint(response)})
+    assert confirm.status_code == 302, confirm.content.decode()[-2000:]
+    assert Offer.objects.filter(name="Speelpleinwerking", organisation__name="Jeugddienst Proefstad").exists()
+
+
 def test_same_file_again_has_nothing_to_import(mod_client):
     token, response = preview(mod_client, [SERVICE])
     mod_client.post(reverse("data:hsds_confirm", args=[token]), {"fingerprint": fingerprint(response)})
