@@ -158,9 +158,13 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", default=0)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL's JIT compiler pays off for long reports, not for a page's queries: it cost the
-    # map's GeoJSON about 200 ms a request at Flanders scale (docs/performance.md). A DATABASE_URL
-    # that sets ?options=… keeps its own.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    # map's GeoJSON about 200 ms a request at Flanders scale (docs/performance.md). The whole
+    # database of Flanders is about 100 MB and stays in memory, where reading a page at random
+    # costs what reading the next one does: with the default random_page_cost (4, for spinning
+    # disks) the planner read all of Flanders' needs or offer domains to hash-join a city's few
+    # hundred, which made the dashboard grow with the region. A DATABASE_URL that sets
+    # ?options=… keeps its own.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off -c random_page_cost=1.1")
     # QuerySet.iterator() (the forms' model choices, the account export) fetches in one round trip
     # instead of DECLARE, FETCH and CLOSE on a server-side cursor; PgBouncer's transaction mode
     # needs it too (docs/scaling.md). Nothing here iterates over more rows than fit in memory.
