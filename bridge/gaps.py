@@ -12,8 +12,8 @@ Open needs that are neither are *matchable*: a good partner exists, nobody has a
 
 ``gap_report(*, needs, today=None, radius_km=DEFAULT_RADIUS_KM) -> GapReport`` is a batch
 version of ``bridge.candidates.suggest_for_need``, with the same verdict for every need but a
-fixed number of queries whatever the number of needs: the open needs with their school,
-municipality, life domains and languages (five), whether each is covered (annotated on the same
+fixed number of queries whatever the number of needs: the open needs with their schools,
+municipalities, life domains and languages (seven), whether each is covered (annotated on the same
 query), the schools' partner organisations (one), then two rounds of offers (the witnesses' ids
 and five queries via ``to_profiles``, then up to five; the second round only when the first
 leaves needs unsettled).
@@ -261,7 +261,6 @@ def gap_report(
     today = today or timezone.localdate()
     needs = _with_domains_and_languages(
         needs.filter(status=NeedStatus.OPEN)
-        .select_related("school", "school__municipality")
         .annotate(
             has_accepted_request=Exists(
                 MatchRequest.objects.filter(need_id=OuterRef("pk"), status=MatchStatus.ACCEPTED)
@@ -300,9 +299,18 @@ def gap_report(
 def _with_domains_and_languages(needs: QuerySet[FamilyNeed]) -> list[FamilyNeed]:
     """The needs, each with `life_domain_list` and `home_language_list`: tuples of LifeDomain and
     Language objects shared between needs, in the models' order. prefetch_related made an object
-    and a queryset per need and link: most of the report's time for a city of hundreds of needs."""
+    and a queryset per need and link: most of the report's time for a city of hundreds of needs.
+
+    Their schools and municipalities are shared objects too (two more queries): select_related
+    built a school and a municipality per need, a thousand objects for the needs of one city."""
     needs = list(needs)
     ids = [need.pk for need in needs]
+    schools = School.objects.in_bulk({need.school_id for need in needs})
+    municipalities = Municipality.objects.in_bulk({school.municipality_id for school in schools.values()})
+    for school in schools.values():
+        School.municipality.field.set_cached_value(school, municipalities[school.municipality_id])
+    for need in needs:
+        FamilyNeed.school.field.set_cached_value(need, schools[need.school_id])
     links = {
         "life_domain_list": (FamilyNeed.life_domains.through, "lifedomain", LifeDomain),
         "home_language_list": (FamilyNeed.home_languages.through, "language", Language),
