@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.utils import translation
 from pytest_django.plugin import blocking_manager_key
 
@@ -20,6 +21,26 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         load_reference_data()
     _database_ready = True
+    yield
+    with django_db_blocker.unblock():
+        _end_other_sessions()
+
+
+def _end_other_sessions() -> None:
+    """Before pytest-django drops the PostgreSQL test database: end the sessions still on it.
+
+    The live server answers each browser connection in a daemon thread, and stopping the server
+    does not wait for them: a request the last browser test left in flight (htmx, a redirect)
+    still held its database connection, the drop failed ("being accessed by other users") and
+    the test database stayed behind, one per xdist worker."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    connection.close()
 
 
 def _is_transactional(item) -> bool:
