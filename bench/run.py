@@ -335,7 +335,7 @@ def ensure_wrk() -> bool:
 # --- the report -----------------------------------------------------------------------------------
 
 
-def machine() -> str:
+def machine(load_at_start: tuple[float, float, float]) -> str:
     cpu = platform.processor() or platform.machine()
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -350,7 +350,7 @@ def machine() -> str:
         memory = f", {kb / 1024 / 1024:.1f} GiB RAM"
     except (OSError, ValueError, IndexError):
         pass
-    load = ", load average at start {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
+    load = ", load average at start {:.2f} {:.2f} {:.2f}".format(*load_at_start)
     return f"{os.cpu_count()} cores ({cpu}){memory}{load}"
 
 
@@ -372,7 +372,9 @@ def mark(ok: bool) -> str:
     return "pass" if ok else "**FAIL**"
 
 
-def report(results: dict, args, started: datetime.datetime, workers: int) -> tuple[str, list[str]]:
+def report(
+    results: dict, args, started: datetime.datetime, workers: int, load_at_start: tuple[float, float, float]
+) -> tuple[str, list[str]]:
     small, large = results["small"], results["large"]
     floor_p95 = large["latency"]["floor"]["p95"]
     failures: list[str] = []
@@ -385,7 +387,7 @@ def report(results: dict, args, started: datetime.datetime, workers: int) -> tup
         f"up to {args.warmup} warm-up requests (fewer when an endpoint exceeds its {args.budget:g} s budget; "
         f"n says how many were measured), in {max(5, args.passes)} passes that each take a block of every "
         "endpoint at both sizes in turn, so that a drift in the machine's speed shows in all of them alike.",
-        f"- Machine: {machine()}.",
+        f"- Machine: {machine(load_at_start)}.",
         f"- Software: {versions()}.",
         f"- Server: gunicorn, {workers} sync workers on 127.0.0.1 for each database, DEBUG off, CONN_MAX_AGE=60, "
         "one cache shared by the workers (in the database, `dbcache://`); the client runs on the same machine.",
@@ -470,6 +472,7 @@ def main() -> int:
     # Stopped from outside (kill, make interrupted): still stop gunicorn, in the finally below.
     signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(143))
     started = datetime.datetime.now(datetime.UTC)
+    load_at_start = os.getloadavg()
     workers = args.workers or 2 * (os.cpu_count() or 1) + 1
     for _label, database, scale in DATABASES:
         prepare(database, scale)
@@ -533,7 +536,7 @@ def main() -> int:
     finally:
         for server in servers.values():
             server.stop()
-    text, failures = report(results, args, started, workers)
+    text, failures = report(results, args, started, workers, load_at_start)
     output = Path(args.output)
     previous = output.read_text() if output.exists() else ""
     if NOTES_MARKER in previous:  # the notes written by hand below the table survive a new run
