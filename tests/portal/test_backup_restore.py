@@ -30,7 +30,6 @@ from portal.demo import seed_demo
 from portal.models import AuditEvent, Membership, Municipality, PostalCode, User
 from portal.security import activate_demo_totp
 from schools.models import School
-from welfare import trigram_planning
 from welfare.models import Location, Offer, Organisation
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -187,15 +186,6 @@ def test_a_backup_restores_into_a_fresh_database_with_the_same_data(tmp_path, fr
         [sys.executable, "manage.py", "migrate", "--check", "--no-input"], DATABASE_URL=_database_url(fresh_database)
     )
     assert check.returncode == 0, check.stdout + check.stderr
-
-    # pg_dump does not keep the planner cost of pg_trgm's function (welfare/trigram_planning.py):
-    # the `migrate` bin/restore asks for sets it again, so the search keeps its index.
-    migrate = _run([sys.executable, "manage.py", "migrate", "--no-input"], DATABASE_URL=_database_url(fresh_database))
-    assert migrate.returncode == 0, migrate.stdout + migrate.stderr
-    with psycopg2.connect(_database_url(fresh_database)) as restored, restored.cursor() as cursor:
-        cursor.execute("SELECT procost FROM pg_proc WHERE oid = to_regprocedure(%s)", [trigram_planning.FUNCTION])
-        assert cursor.fetchone()[0] == trigram_planning.COST
-    restored.close()
 
 
 @pytest.mark.postgres
