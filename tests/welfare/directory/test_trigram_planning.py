@@ -53,6 +53,10 @@ def test_a_small_region_searches_through_the_index_not_by_reading_every_offer():
         for name in region_names(3000)
     )
     with connection.cursor() as cursor:
+        # The index as a maintained database has it: the test database's carries the pages of
+        # every offer earlier tests wrote and rolled back (no VACUUM inside a test), and the new
+        # offers wait in its pending list. Either makes it look dearer than it is.
+        cursor.execute("REINDEX INDEX welfare_offer_name_trgm")
         cursor.execute("ANALYZE welfare_offer")
     assert "welfare_offer_name_trgm" in typo_tolerant_plan()
     with connection.cursor() as cursor:
