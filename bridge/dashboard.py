@@ -415,7 +415,9 @@ class Figures:
     charts: dict[bool, dict[str, SafeString | None]]
 
 
-def municipality_figures(municipality: Municipality, *, today: date | None = None) -> Figures:
+def municipality_figures(
+    municipality: Municipality, *, today: date | None = None, suppress_small_counts: bool = False
+) -> Figures:
     """The municipality's numbers, cached until anything they count changes (bridge.data_version),
     the day ends (offers go stale by the day) or FIGURES_SECONDS pass.
 
@@ -423,7 +425,8 @@ def municipality_figures(municipality: Municipality, *, today: date | None = Non
     the other counts read all its needs and collaborations: both grow with the data. Cached, the
     numbers cost one small query for the version and one cache read. Labels are translated, so
     the language is part of the key. The verified schools are among them (School is watched),
-    and so are the charts, drawn once with exact numbers and once with small counts suppressed.
+    and so are the charts: drawn with exact numbers or with small counts suppressed, each the first
+    time a viewer needs it (`charts[suppress_small_counts]`; the other may be there too).
     """
     today = today or timezone.localdate()
     key = f"bridge:dashboard:v2:{municipality.pk}:{today.isoformat()}:{get_language()}:{data_version.current()}"
@@ -443,12 +446,14 @@ def municipality_figures(municipality: Municipality, *, today: date | None = Non
             schools_without=schools_without,
             charts={},
         )
-        numbers = _dashboard(municipality, figures, schools_without=())
-        exact, suppressed = _charts(numbers, suppress=False), _charts(numbers, suppress=True)
-        # The charts that show no count of needs or families are the same: cache them once.
-        suppressed = {name: exact[name] if chart == exact[name] else chart for name, chart in suppressed.items()}
-        charts = {False: exact, True: suppressed}
-        figures = replace(figures, charts=charts)
+    if suppress_small_counts not in figures.charts:
+        drawn = _charts(_dashboard(municipality, figures, schools_without=()), suppress=suppress_small_counts)
+        # The charts that show no count of needs or families are the same in both: cache them once.
+        other = figures.charts.get(not suppress_small_counts, {})
+        drawn = {
+            name: other[name] if name in other and other[name] == chart else chart for name, chart in drawn.items()
+        }
+        figures = replace(figures, charts={**figures.charts, suppress_small_counts: drawn})
         cache.set(key, figures, FIGURES_SECONDS)
     return figures
 
@@ -468,12 +473,14 @@ def _dashboard(municipality: Municipality, figures: Figures, *, schools_without)
     )
 
 
-def municipality_dashboard(*, municipality: Municipality, user, ties: SchoolTies | None = None) -> Dashboard:
+def municipality_dashboard(
+    *, municipality: Municipality, user, ties: SchoolTies | None = None, suppress_small_counts: bool = False
+) -> Dashboard:
     """Every number of the dashboard, in a fixed number of queries whatever the size of the
     municipality. The caller suppresses small counts for the viewer (DashboardAccess.shown) and
     picks the charts drawn for them (`charts[suppress_small_counts]`). `ties`: the viewer's
     `school_ties`, when the caller has them."""
-    figures = municipality_figures(municipality)
+    figures = municipality_figures(municipality, suppress_small_counts=suppress_small_counts)
     ties = ties or school_ties(user, municipality)
     schools_without = tuple(
         SchoolWithout(pk=pk, name=name, can_view=ties.may_open(pk)) for pk, name in figures.schools_without

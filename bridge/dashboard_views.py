@@ -125,8 +125,10 @@ def municipality(request: HttpRequest, nis_code: str) -> HttpResponse:
         patch_vary_headers(response, ("HX-Request",))
         return response
     ties = school_ties(request.user, access.municipality, access.ties)
-    dashboard = municipality_dashboard(municipality=access.municipality, user=request.user, ties=ties)
     suppress = access.suppress_small_counts
+    dashboard = municipality_dashboard(
+        municipality=access.municipality, user=request.user, ties=ties, suppress_small_counts=suppress
+    )
     gaps = dashboard.gaps
     context = {
         **_barrier_context(request, access),

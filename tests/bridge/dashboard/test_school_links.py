@@ -146,6 +146,19 @@ def test_cached_charts_stay_suppressed_for_a_suppressed_viewer(world):
     assert 'class="bar"' in re.search(r'<svg[^>]*id="chart-needs".*?</svg>', exact, flags=re.S).group(0)
 
 
+def test_an_exact_viewer_after_a_suppressed_one_gets_exact_charts(world):
+    """The cache holds the charts a suppressed viewer drew first; a viewer with exact numbers
+    gets their own, and the suppressed viewer still gets theirs."""
+    suppressed = client_for(world.users["government"]).get(DASHBOARD).content.decode()
+    assert 'class="bar"' not in re.search(r'<svg[^>]*id="chart-needs".*?</svg>', suppressed, flags=re.S).group(0)
+    exact = client_for(world.users["clb_staff"]).get(DASHBOARD).content.decode()
+    assert 'class="bar"' in re.search(r'<svg[^>]*id="chart-needs".*?</svg>', exact, flags=re.S).group(0)
+    assert 'id="chart-share"' in exact
+    again = client_for(world.users["government"]).get(DASHBOARD).content.decode()
+    assert 'class="bar"' not in re.search(r'<svg[^>]*id="chart-needs".*?</svg>', again, flags=re.S).group(0)
+    assert 'id="chart-share"' not in again
+
+
 def queries_for(client: Client) -> int:
     with CaptureQueriesContext(connection) as context:
         assert client.get(DASHBOARD).status_code == 200
