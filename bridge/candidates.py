@@ -45,7 +45,9 @@ from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Count, Exists, Expression, F, FloatField, OuterRef, Q, QuerySet, Sum, Window
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from bridge.matching import (
@@ -80,6 +82,8 @@ FIRST_ROUND = 30
 # How far the database's upper bound may be below `score_upper_bound` by rounding (see `upper_bound`).
 BOUND_TOLERANCE = 1e-9
 KM_PER_DEGREE_LATITUDE = 111.32
+# Each offer's reach per life domain, kept by triggers (welfare migration 0009; PostgreSQL only).
+REACH_TABLE = "welfare_offer_reach"
 PARTNER_STATUSES = (CollaborationStatus.AGREED, CollaborationStatus.ACTIVE, CollaborationStatus.EVALUATED)
 _MODE_FIELDS = {code: field for field, code, _label in ACCESS_MODES}
 
@@ -295,8 +299,12 @@ def candidate_offers(
     point: Point | None = None,
     municipality_id: int | None = None,
     radius_km: float = DEFAULT_RADIUS_KM,
+    reach_table: bool = True,
 ) -> QuerySet[Offer]:
-    """Public offers worth scoring for a need, in one query (see the module docstring)."""
+    """Public offers worth scoring for a need, in one query (see the module docstring).
+
+    On PostgreSQL, for given life domains, from the table of the offers' reach (`_reach_postgres`);
+    `reach_table=False` asks the offers' own tables, as on SQLite (the tests compare the two)."""
     ids, slugs = set(), set()
     for domain in life_domains:
         if isinstance(domain, LifeDomain):
@@ -306,12 +314,43 @@ def candidate_offers(
         else:
             ids.add(int(domain))
     offers = Offer.objects.public()
+    if (ids or slugs) and reach_table and connection.vendor == "postgresql":
+        return offers.filter(pk__in=_reach_postgres(ids, slugs, point, municipality_id, radius_km))
     covering = None
     if ids or slugs:
         domain = (Q(lifedomain_id__in=ids) if ids else Q()) | (Q(lifedomain__slug__in=slugs) if slugs else Q())
         covering = Offer.life_domains.through.objects.filter(domain).values("offer_id")
         offers = offers.filter(pk__in=covering)
     return offers.filter(pk__in=_within_reach(covering, point, municipality_id, radius_km))
+
+
+def _reach_postgres(
+    ids: set[int], slugs: set[str], point: Point | None, municipality_id: int | None, radius_km: float
+) -> RawSQL:
+    """`_within_reach` of the offers covering the domains, from welfare_offer_reach (migration
+    welfare 0009): each way to reach is one range of a partial index that holds only the offers
+    covering those domains, not the intersection of two large sets."""
+    conditions, domain_params = [], []
+    if ids:
+        conditions.append("lifedomain_id = ANY (%s)")
+        domain_params.append(sorted(ids))
+    if slugs:
+        conditions.append(f"lifedomain_id IN (SELECT id FROM {LifeDomain._meta.db_table} WHERE slug = ANY (%s))")
+        domain_params.append(sorted(slugs))
+    covering = f"({' OR '.join(conditions)})"
+    parts = [f"SELECT offer_id FROM {REACH_TABLE} WHERE way = 'e' AND {covering}"]
+    params = [*domain_params]
+    if municipality_id is not None:
+        parts.append(f"SELECT offer_id FROM {REACH_TABLE} WHERE way = 'a' AND municipality_id = %s AND {covering}")
+        params += [int(municipality_id), *domain_params]
+    if point is not None:
+        south, north, west, east = bounding_box(point, radius_km)
+        parts.append(
+            f"SELECT offer_id FROM {REACH_TABLE} WHERE way = 's' AND {covering}"
+            " AND latitude BETWEEN %s AND %s AND longitude BETWEEN %s AND %s"
+        )
+        params += [*domain_params, south, north, west, east]
+    return RawSQL(" UNION ".join(parts), params)
 
 
 def _within_reach(

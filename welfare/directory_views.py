@@ -262,12 +262,21 @@ def _results(
     request: HttpRequest, queryset: QuerySet[Offer], *, sort: str, origin: Point | None
 ) -> tuple[Page, list[Offer], int]:
     """The requested page of offers in the chosen order, each with `distance` (km or None)."""
-    if sort == SORT_DISTANCE:
-        ordered_ids, distances = order_by_distance(queryset, origin)
+    if sort in (SORT_DISTANCE, SORT_RELEVANCE):
+        # Ordering needs a value of every offer (its distance, its rank): read the ordered ids once,
+        # so that the count is their number and the page's cards are read by key, instead of
+        # ranking every match for the page after counting them in a query of its own.
+        if sort == SORT_DISTANCE:
+            ordered_ids, distances = order_by_distance(queryset, origin)
+        else:
+            ordered_ids = list(queryset.order_by(*ORDERINGS[sort]).values_list("pk", flat=True))
+            distances = {}
         page = _page(request, ordered_ids)
         found = {offer.pk: offer for offer in card_queryset(Offer.objects.filter(pk__in=list(page.object_list)))}
         offers = fill_cards([found[pk] for pk in page.object_list if pk in found])
         total = len(ordered_ids)
+        if origin and offers and sort != SORT_DISTANCE:
+            distances = nearest_distances(origin, location_rows([offer.pk for offer in offers]))
     else:
         page = _page(request, card_queryset(queryset.order_by(*ORDERINGS[sort])))
         offers = fill_cards(list(page.object_list))
