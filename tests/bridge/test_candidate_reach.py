@@ -77,7 +77,9 @@ def test_a_site_that_moves_near_the_school_makes_the_offer_a_candidate():
 
 def test_sites_added_and_removed_follow_the_offer():
     offer = far_offer()
-    near = factories.LocationFactory(organisation=offer.organisation, latitude=SCHOOL_POINT[0], longitude=SCHOOL_POINT[1])
+    near = factories.LocationFactory(
+        organisation=offer.organisation, latitude=SCHOOL_POINT[0], longitude=SCHOOL_POINT[1]
+    )
     offer.locations.add(near)
     assert candidates() == {offer}
     near.delete()
