@@ -20,7 +20,8 @@ whatever the number of offers:
     one query (a QuerySet): public offers (active, verified organisation) covering at least one of
     the life domains (ids, slugs or LifeDomain objects; none given: any) that serve the
     municipality, or have a location inside a bounding box of ``radius_km`` around the point, or
-    come to the family (outreach, at school, online) and name no service area.
+    come to the family (outreach, at school, online) and name no service area. On PostgreSQL,
+    with life domains given, it reads the table of the offers' reach (welfare migration 0009).
 ``upper_bound(need, *, domain_ids, today, stale_after_days) -> Expression``
     ``bridge.matching.score_upper_bound`` as SQL over an offer's row, to annotate offers with.
 ``to_profiles(offers) -> list[OfferProfile]``
@@ -429,12 +430,22 @@ class _UpperBound(Expression):
         need = self.need
         values = {name: _ONE for name in WEIGHTS}  # distance and languages stay at their maximum
         factors = [_capacity_factor(column("capacity"))]
+        # On PostgreSQL the offer's row holds its domains' and areas' ids (welfare migration 0010):
+        # plain expressions instead of a look-up per candidate in two other tables.
+        arrays = connection.vendor == "postgresql"
         if need.life_domains:
             table = quote(Offer.life_domains.through._meta.db_table)
-            covered = (
-                f"(SELECT COUNT(*) FROM {table} bound_domains WHERE bound_domains.{quote('offer_id')} = {column('id')}"
-                f" AND bound_domains.{quote('lifedomain_id')} IN ({', '.join(map(str, self.domain_ids)) or 'NULL'}))"
-            )
+            if arrays:
+                covered = " + ".join(
+                    f"CASE WHEN {int(pk)} = ANY ({column('reach_domains')}) THEN 1 ELSE 0 END" for pk in self.domain_ids
+                )
+                covered = f"({covered or '0'})"
+            else:
+                covered = (
+                    f"(SELECT COUNT(*) FROM {table} bound_domains WHERE bound_domains.{quote('offer_id')} = "
+                    f"{column('id')} AND bound_domains.{quote('lifedomain_id')} IN "
+                    f"({', '.join(map(str, self.domain_ids)) or 'NULL'}))"
+                )
             values["domains"] = f"{covered} / {_number(len(need.life_domains))}"
         values["ages"], ages_factor = _ages_sql(need, column("age_min"), column("age_max"))
         factors.extend([ages_factor] if ages_factor else [])
@@ -458,10 +469,17 @@ class _UpperBound(Expression):
             # The area in one look-up: 2 serves the school's municipality, 1 names only other ones (a
             # hard mismatch), NULL names none; CASE <look-up> WHEN ... runs it once.
             table = quote(Offer.service_area.through._meta.db_table)
-            where = (
-                f"(SELECT MAX(CASE WHEN bound_areas.{quote('municipality_id')} = {int(need.municipality_id)}"
-                f" THEN 2 ELSE 1 END) FROM {table} bound_areas WHERE bound_areas.{quote('offer_id')} = {column('id')})"
-            )
+            if arrays:
+                where = (
+                    f"(CASE WHEN {int(need.municipality_id)} = ANY ({column('reach_areas')}) THEN 2"
+                    f" WHEN cardinality({column('reach_areas')}) > 0 THEN 1 END)"
+                )
+            else:
+                where = (
+                    f"(SELECT MAX(CASE WHEN bound_areas.{quote('municipality_id')} = {int(need.municipality_id)}"
+                    f" THEN 2 ELSE 1 END) FROM {table} bound_areas WHERE bound_areas.{quote('offer_id')} = "
+                    f"{column('id')})"
+                )
             score = f"CASE {where} WHEN 2 THEN {mean(1.0)} WHEN 1 THEN {mean(0.0)} * {_HALF} ELSE {mean(NEUTRAL)} END"
         return " * ".join(f"({part})" for part in (score, *factors)), []
 

@@ -477,7 +477,8 @@ def collaboration_features(
         "organisation__name", "organisation_id"
     ).values_list("collaboration_id", "organisation_id", "organisation__name"):
         partners_of[collaboration_id].append((organisation_id, name))
-    sites: dict[int, list[tuple[float, float]]] = defaultdict(list)
+    # Each site with its GeoJSON position, rounded once however many lines end there.
+    sites: dict[int, list[tuple[float, float, list[float]]]] = defaultdict(list)
     located = Location.objects.filter(
         Ids(F("organisation_id"), {pk for pairs in partners_of.values() for pk, _name in pairs}),
         latitude__isnull=False,
@@ -486,7 +487,7 @@ def collaboration_features(
     for organisation_id, latitude, longitude in located.order_by("pk").values_list(
         "organisation_id", "latitude", "longitude"
     ):
-        sites[organisation_id].append((latitude, longitude))
+        sites[organisation_id].append((latitude, longitude, [round(longitude, 6), round(latitude, 6)]))
     domains: dict[int, list[str]] = defaultdict(list)
     for collaboration_id, name in (
         Collaboration.life_domains.through.objects.filter(Ids(F("collaboration_id"), ids))
@@ -505,40 +506,37 @@ def collaboration_features(
         pk, latitude, longitude = row["pk"], row["school__latitude"], row["school__longitude"]
         details = bool(row["details_visible"])
         scale = math.cos(math.radians(latitude))
+        school_position = [round(longitude, 6), round(latitude, 6)]
+        # What every line of this collaboration shares (serialised once per line, built once here).
+        shared = {
+            "kind": "collaboration",
+            "id": pk,
+            "school_id": row["school_id"],
+            "school": row["school__name"],
+            "status": row["status"],
+            "status_label": _label(status_labels, row["status"]),
+            "form": row["form"],
+            "form_label": _label(form_labels, row["form"]),
+            "life_domains": domains[pk],
+            "details": details,
+            "title": row["title"] if details else None,
+            "url": url(pk) if details else None,
+        }
         for organisation_id, organisation in partners_of[pk]:
-            site = min(
-                sites[organisation_id],
-                key=lambda site: (site[0] - latitude) ** 2 + ((site[1] - longitude) * scale) ** 2,
-                default=None,
-            )
-            if site is None:
+            options = sites[organisation_id]
+            if not options:
                 continue
+            site = (
+                options[0]
+                if len(options) == 1
+                else min(options, key=lambda site: (site[0] - latitude) ** 2 + ((site[1] - longitude) * scale) ** 2)
+            )
             features.append(
                 {
                     "type": "Feature",
                     "id": f"collaboration-{pk}-{organisation_id}",
-                    "geometry": {
-                        "type": "LineString",
-                        "coordinates": [
-                            [round(longitude, 6), round(latitude, 6)],
-                            [round(site[1], 6), round(site[0], 6)],
-                        ],
-                    },
-                    "properties": {
-                        "kind": "collaboration",
-                        "id": pk,
-                        "school_id": row["school_id"],
-                        "school": row["school__name"],
-                        "organisation": organisation,
-                        "status": row["status"],
-                        "status_label": _label(status_labels, row["status"]),
-                        "form": row["form"],
-                        "form_label": _label(form_labels, row["form"]),
-                        "life_domains": list(domains[pk]),
-                        "details": details,
-                        "title": row["title"] if details else None,
-                        "url": url(pk) if details else None,
-                    },
+                    "geometry": {"type": "LineString", "coordinates": [school_position, site[2]]},
+                    "properties": {**shared, "organisation": organisation},
                 }
             )
     return features

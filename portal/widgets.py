@@ -11,7 +11,7 @@ unless already marked safe.
 from django import forms
 from django.forms.renderers import DjangoTemplates
 from django.utils.formats import localize
-from django.utils.html import conditional_escape, format_html_join
+from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeData, SafeString, mark_safe
 from django.utils.timezone import template_localtime
 
@@ -120,8 +120,9 @@ class PlainSelect(forms.Select):
 
 
 def datalist_options(values) -> SafeString:
-    """`<option value="…"></option>` for each value, for a `<datalist>` of suggestions."""
-    return format_html_join("", '<option value="{}"></option>', ((value,) for value in values))
+    """`<option value="…"></option>` for each value, for a `<datalist>` of suggestions: hundreds of
+    municipalities on every directory page, so escaped directly rather than through format_html."""
+    return mark_safe("".join(f'<option value="{escape(str(value))}"></option>' for value in values))  # noqa: S308
 
 
 FIELD_TEMPLATE = "django/forms/field.html"

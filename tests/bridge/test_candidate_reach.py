@@ -1,4 +1,4 @@
-"""The offers' reach of welfare migration 0009 (PostgreSQL only): kept in step with every change
+"""The offers' reach of welfare migrations 0009 and 0010 (PostgreSQL only): kept in step with every change
 that moves an offer in or out of a need's candidates, and the candidates found through it are
 exactly those found from the offers' own tables."""
 
@@ -29,7 +29,19 @@ def rows(source: str) -> list[tuple]:
 
 
 def assert_in_step() -> None:
+    """The reach rows (0009) and the ids on each offer's row (0010) are what the tables say."""
     assert rows("welfare_offer_reach") == rows("welfare_offer_reach_source")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id, reach_domains, reach_areas FROM welfare_offer ORDER BY id")
+        stored = cursor.fetchall()
+    assert stored == [
+        (
+            offer.pk,
+            sorted(domain.pk for domain in offer.life_domains.all()),
+            sorted(municipality.pk for municipality in offer.service_area.all()),
+        )
+        for offer in Offer.objects.prefetch_related("life_domains", "service_area").order_by("pk")
+    ]
 
 
 def candidates(**options) -> set[Offer]:

@@ -185,3 +185,12 @@ def test_what_fill_cards_prepares_is_what_the_shared_snippets_render(language):
             for domain in offer.card_domains:
                 assert domain["icon_svg"] == icon.render({"name": domain["icon"]})
     assert len(offers) == len(variants) + 1
+
+
+def test_the_place_suggestions_escape_every_name():
+    names = ["Sint-Niklaas", TRICKY, "O'Brien & Zonen"]
+    assert widgets.datalist_options(names) == (
+        '<option value="Sint-Niklaas"></option>'
+        '<option value="&lt;b&gt;&amp;&quot;"></option>'
+        '<option value="O&#x27;Brien &amp; Zonen"></option>'
+    )
