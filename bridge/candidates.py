@@ -434,13 +434,13 @@ class _UpperBound(Expression):
         # plain expressions instead of a look-up per candidate in two other tables.
         arrays = connection.vendor == "postgresql"
         if need.life_domains:
-            table = quote(Offer.life_domains.through._meta.db_table)
             if arrays:
                 covered = " + ".join(
                     f"CASE WHEN {int(pk)} = ANY ({column('reach_domains')}) THEN 1 ELSE 0 END" for pk in self.domain_ids
                 )
                 covered = f"({covered or '0'})"
             else:
+                table = quote(Offer.life_domains.through._meta.db_table)
                 covered = (
                     f"(SELECT COUNT(*) FROM {table} bound_domains WHERE bound_domains.{quote('offer_id')} = "
                     f"{column('id')} AND bound_domains.{quote('lifedomain_id')} IN "
@@ -468,13 +468,13 @@ class _UpperBound(Expression):
         else:
             # The area in one look-up: 2 serves the school's municipality, 1 names only other ones (a
             # hard mismatch), NULL names none; CASE <look-up> WHEN ... runs it once.
-            table = quote(Offer.service_area.through._meta.db_table)
             if arrays:
                 where = (
                     f"(CASE WHEN {int(need.municipality_id)} = ANY ({column('reach_areas')}) THEN 2"
                     f" WHEN cardinality({column('reach_areas')}) > 0 THEN 1 END)"
                 )
             else:
+                table = quote(Offer.service_area.through._meta.db_table)
                 where = (
                     f"(SELECT MAX(CASE WHEN bound_areas.{quote('municipality_id')} = {int(need.municipality_id)}"
                     f" THEN 2 ELSE 1 END) FROM {table} bound_areas WHERE bound_areas.{quote('offer_id')} = "

@@ -269,18 +269,16 @@ def _results(
         if sort == SORT_DISTANCE:
             ordered_ids, distances = order_by_distance(queryset, origin)
         else:
-            ordered_ids = list(queryset.order_by(*ORDERINGS[sort]).values_list("pk", flat=True))
-            distances = {}
+            ordered_ids, distances = list(queryset.order_by(*ORDERINGS[sort]).values_list("pk", flat=True)), None
         page = _page(request, ordered_ids)
         found = {offer.pk: offer for offer in card_queryset(Offer.objects.filter(pk__in=list(page.object_list)))}
         offers = fill_cards([found[pk] for pk in page.object_list if pk in found])
         total = len(ordered_ids)
-        if origin and offers and sort != SORT_DISTANCE:
-            distances = nearest_distances(origin, location_rows([offer.pk for offer in offers]))
     else:
         page = _page(request, card_queryset(queryset.order_by(*ORDERINGS[sort])))
         offers = fill_cards(list(page.object_list))
-        total = page.paginator.count
+        total, distances = page.paginator.count, None
+    if distances is None:  # only the page's offers need theirs
         distances = nearest_distances(origin, location_rows([o.pk for o in offers])) if origin and offers else {}
     for offer in offers:
         offer.distance = distances.get(offer.pk)
