@@ -1,8 +1,9 @@
 """Free-text search and distance ordering for the public directory.
 
 On PostgreSQL an offer matches when the Dutch full-text vector of its own text matches the
-query, when its organisation's name does, or when its name is trigram-similar to the query (so
-a typo still finds it). Matches are ranked by full-text rank plus trigram word similarity.
+query or when its organisation's name does; only when no offer matches that way, an offer whose
+name is trigram-similar to the query does (so a typo still finds it). Matches are ranked by
+full-text rank plus trigram word similarity.
 Each offer's vector is stored, not parsed again per search: migration 0006 keeps it in the
 table welfare_offer_search (one row per offer, maintained by triggers, with the GIN index
 welfare_offer_search_nl); it is the value `offer_vector()` would compute. The organisation's
@@ -119,13 +120,16 @@ def _search_postgres(queryset: QuerySet[Offer], text: str) -> QuerySet[Offer]:
         .filter(search_nl=query)
         .values("pk")
     )
-    typo_tolerant = offers.filter(name__trigram_word_similar=text).values("pk")
-    # One UNION of the three ways to match, not three ORed IN-subqueries: with the OR, PostgreSQL
-    # tests every offer against three hashed lists (a scan of all 30,000 at Flanders scale).
-    matching = own_text.union(offers.filter(organisation__in=organisations).values("pk"), typo_tolerant).order_by()
-    # The matching ids once, here: the paginator's count and the page query then look them up by
-    # key instead of each evaluating the three conditions again (a trigram scan among them).
-    ids = [row["pk"] for row in matching]
+    # One UNION of the ways to match, not ORed IN-subqueries: with the OR, PostgreSQL tests every
+    # offer against each hashed list (a scan of all 30,000 at Flanders scale). The matching ids
+    # once, here: the paginator's count and the page query then look them up by key.
+    ids = [row["pk"] for row in own_text.union(offers.filter(organisation__in=organisations).values("pk")).order_by()]
+    if not ids:
+        # Names like the words as typed only when the words themselves find nothing: a typo still
+        # finds its offer, and a word spelled right is not drowned in names that merely look
+        # alike ("Budgetbegeleiding Huldenberg" for huiswerkbegeleiding). It is also the dear
+        # part: the trigram index gives candidates that every one must be checked.
+        ids = list(offers.filter(name__trigram_word_similar=text).values_list("pk", flat=True))
     return queryset.filter(Ids(F("pk"), ids)).annotate(
         relevance=SearchRank(StoredVector(F("pk")), query)
         + SearchRank(SearchVector("organisation__name", weight="A", config="dutch"), query)

@@ -141,4 +141,25 @@ def test_the_full_text_condition_can_use_its_index():
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "welfare_offer_search_nl" in plan
     assert "welfare_organisation_name_search_nl" in plan
-    assert "welfare_offer_name_trgm" in plan
+
+
+@postgres_only
+def test_names_that_only_look_alike_are_not_found_when_the_words_are(client, offers):
+    factories.OfferFactory(name="Budgetbegeleiding", description="Hulp bij je budget.")
+    assert names(client.get(URL, {"q": "huiswerkbegeleiding"})) == ["Huiswerkbegeleiding"]
+    # Misspelt, nothing matches the words: then names like it are found, the closest first.
+    assert names(client.get(URL, {"q": "huiswerkbegleiding"}))[0] == "Huiswerkbegeleiding"
+
+
+@postgres_only
+def test_the_typo_tolerant_search_reads_the_trigram_index_and_only_after_nothing_was_found(offers):
+    with CaptureQueriesContext(connection) as captured:
+        search_offers(Offer.objects.public(), "huiswerk")
+    assert not any("%>" in query["sql"] for query in captured.captured_queries)
+    with CaptureQueriesContext(connection) as captured:
+        search_offers(Offer.objects.public(), "huiswerkbegleiding")
+    (typo_tolerant,) = [query["sql"] for query in captured.captured_queries if "%>" in query["sql"]]
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {typo_tolerant}")
+        assert "welfare_offer_name_trgm" in "\n".join(row[0] for row in cursor.fetchall())

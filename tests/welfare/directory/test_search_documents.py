@@ -58,7 +58,8 @@ def test_deleted_and_truncated_offers_leave_no_vector():
 
 
 def previous_search(queryset, text: str):
-    """The search before migration 0006: the vectors computed for every row, `IN (UNION)`."""
+    """The search before migration 0006: the vectors computed for every row, `IN (UNION)`; names
+    like the query only when the words find nothing."""
     text = " ".join(words(text))
     query = SearchQuery(text, config="dutch", search_type="websearch")
     own_text = Offer.objects.annotate(search_nl=offer_vector()).filter(search_nl=query).values("pk")
@@ -68,7 +69,9 @@ def previous_search(queryset, text: str):
         .values("pk")
     )
     typo_tolerant = Offer.objects.filter(name__trigram_word_similar=text).values("pk")
-    matching = own_text.union(Offer.objects.filter(organisation__in=organisations).values("pk"), typo_tolerant)
+    matching = own_text.union(Offer.objects.filter(organisation__in=organisations).values("pk"))
+    if not matching.exists():
+        matching = typo_tolerant
     return queryset.filter(pk__in=matching).annotate(
         relevance=SearchRank(offer_vector(), query)
         + SearchRank(SearchVector("organisation__name", weight="A", config="dutch"), query)
