@@ -43,6 +43,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -114,6 +115,7 @@ def suggest(
     limit: int | None = 10,
     today: date | None = None,
     radius_km: float = DEFAULT_RADIUS_KM,
+    known: KnownNames | None = None,
 ) -> MatchResult:
     """Rank the candidate offers for a need profile, with Dutch names in the reasons.
 
@@ -124,23 +126,12 @@ def suggest(
     """
     today = today or timezone.localdate()
     stale_after_days = settings.OFFER_STALE_AFTER_DAYS
-    domains = (
-        list(LifeDomain.objects.filter(slug__in=need.life_domains).values_list("pk", "slug", "name"))
-        if need.life_domains
-        else []
-    )
+    known = known or _known_names(need)
+    domains = known.domains
     options = {
         "today": today,
-        "municipality_names": (
-            dict(Municipality.objects.filter(pk=need.municipality_id).values_list("pk", "name_nl"))
-            if need.municipality_id is not None
-            else {}
-        ),
-        "language_names": (
-            dict(Language.objects.filter(code__in=need.languages).values_list("code", "name_nl"))
-            if need.languages
-            else {}
-        ),
+        "municipality_names": known.municipality_names,
+        "language_names": known.language_names,
         "domain_names": {slug: name for _pk, slug, name in domains},
         "stale_after_days": stale_after_days,
     }
@@ -186,7 +177,52 @@ def suggest_for_need(
     radius_km: float = DEFAULT_RADIUS_KM,
 ) -> MatchResult:
     """The suggestions for a saved need; the caller decides who may see them."""
-    return suggest(need_profile(need), limit=limit, today=today, radius_km=radius_km)
+    profile = need_profile(need)
+    return suggest(profile, limit=limit, today=today, radius_km=radius_km, known=_names_of(need, profile))
+
+
+@dataclass(frozen=True)
+class KnownNames:
+    """The need's life domains (pk, slug, name) and the names its reasons use."""
+
+    domains: list[tuple[int, str, str]]
+    municipality_names: dict[int, str]
+    language_names: dict[str, str]
+
+
+def _known_names(need: NeedProfile) -> KnownNames:
+    return KnownNames(
+        domains=(
+            list(LifeDomain.objects.filter(slug__in=need.life_domains).values_list("pk", "slug", "name"))
+            if need.life_domains
+            else []
+        ),
+        municipality_names=(
+            dict(Municipality.objects.filter(pk=need.municipality_id).values_list("pk", "name_nl"))
+            if need.municipality_id is not None
+            else {}
+        ),
+        language_names=(
+            dict(Language.objects.filter(code__in=need.languages).values_list("code", "name_nl"))
+            if need.languages
+            else {}
+        ),
+    )
+
+
+def _names_of(need: FamilyNeed, profile: NeedProfile) -> KnownNames | None:
+    """The names from what the page already loaded (prefetched domains and languages, the school's
+    municipality): three queries fewer. None when they were not loaded."""
+    prefetched = getattr(need, "_prefetched_objects_cache", {})
+    school = FamilyNeed.school.field.get_cached_value(need, None)
+    municipality = School.municipality.field.get_cached_value(school, None) if school is not None else None
+    if "life_domains" not in prefetched or "home_languages" not in prefetched or municipality is None:
+        return None
+    return KnownNames(
+        domains=[(domain.pk, domain.slug, domain.name) for domain in need.life_domains.all()],
+        municipality_names={municipality.pk: municipality.name_nl} if profile.municipality_id is not None else {},
+        language_names={language.code: language.name_nl for language in need.home_languages.all()},
+    )
 
 
 # --- needs -------------------------------------------------------------------------------------------

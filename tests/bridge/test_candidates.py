@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.db import connection, transaction
+from django.db.models import prefetch_related_objects
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -294,6 +295,22 @@ def test_suggestions_for_a_need_name_the_municipality_and_languages(school):
     assert "Geen Arabisch" in suggestion.reasons_against
     assert suggestion.distance_km == pytest.approx(0.5, abs=0.1)
     assert not result.is_gap
+
+
+def test_a_need_loaded_with_its_domains_languages_and_municipality_gives_the_same_reasons_in_fewer_queries(school):
+    need = factories.FamilyNeedFactory(school=school)
+    need.home_languages.set([factories.language("ar")])
+    located_offer((51.1700, 4.1400))
+    with CaptureQueriesContext(connection) as plain_queries:
+        plain = suggest_for_need(FamilyNeed.objects.get(pk=need.pk))
+    loaded = FamilyNeed.objects.select_related("school__municipality").get(pk=need.pk)
+    prefetch_related_objects([loaded], "life_domains", "home_languages")
+    with CaptureQueriesContext(connection) as loaded_queries:
+        result = suggest_for_need(loaded)
+    assert result == plain
+    assert "Werkt in Sint-Niklaas" in result.suggestions[0].reasons_for
+    assert "Geen Arabisch" in result.suggestions[0].reasons_against
+    assert len(loaded_queries) < len(plain_queries)
 
 
 def test_a_need_only_full_or_out_of_area_offers_fit_is_a_gap(school):
