@@ -162,9 +162,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # database of Flanders is about 100 MB and stays in memory, where reading a page at random
     # costs what reading the next one does: with the default random_page_cost (4, for spinning
     # disks) the planner read all of Flanders' needs or offer domains to hash-join a city's few
-    # hundred, which made the dashboard grow with the region. A DATABASE_URL that sets
-    # ?options=… keeps its own.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off -c random_page_cost=1.1")
+    # hundred, which made the dashboard grow with the region. No parallel workers: a page's
+    # queries take milliseconds, less than starting the workers costs (the dashboard's witness
+    # query took 15 ms with two workers, 9.5 without), and under load they would take the cores
+    # other requests wait for. A DATABASE_URL that sets ?options=… keeps its own.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off -c random_page_cost=1.1 -c max_parallel_workers_per_gather=0")
     # QuerySet.iterator() (the forms' model choices, the account export) fetches in one round trip
     # instead of DECLARE, FETCH and CLOSE on a server-side cursor; PgBouncer's transaction mode
     # needs it too (docs/scaling.md). Nothing here iterates over more rows than fit in memory.

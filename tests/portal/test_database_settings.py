@@ -23,3 +23,8 @@ def test_the_planner_counts_random_reads_as_memory_reads():
     """The database fits in memory: the planner should probe a city's rows by index, not read
     all of Flanders to hash them."""
     assert float(setting("random_page_cost")) == pytest.approx(1.1)
+
+
+def test_a_pages_queries_start_no_parallel_workers():
+    """Starting workers costs more than a page's millisecond queries gain from them."""
+    assert setting("max_parallel_workers_per_gather") == "0"
