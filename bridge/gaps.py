@@ -14,21 +14,22 @@ Open needs that are neither are *matchable*: a good partner exists, nobody has a
 version of ``bridge.candidates.suggest_for_need``, with the same verdict for every need but a
 fixed number of queries whatever the number of needs: the open needs with their schools,
 municipalities, life domains and languages (seven), whether each is covered (annotated on the same
-query), the schools' partner organisations (one), then two rounds of offers (the witnesses' ids
-and five queries via ``to_profiles``, then up to five; the second round only when the first
-leaves needs unsettled).
+query), the schools' partner organisations (one), then up to three rounds of offers: twice the
+witnesses' ids and five queries via ``to_profiles`` (the second time only for the needs the first
+leaves unsettled), then up to five for the needs ranked in full.
 
 Most open needs have many good partners, and scoring every one of them for every need made the
 report of a city cost seconds. A single good partner settles the verdict (matchable), so the first
-round fetches a few *witnesses*: for every municipality and life domain of the needs, at most
-``WITNESSES_PER_CELL`` public, active offers that serve that municipality and are not full (a full
-offer is never good), most likely ones first. Each uncovered need is scored against the witnesses
+rounds fetch a few *witnesses*: for every municipality and life domain of the needs, at most
+``FIRST_WITNESSES_PER_CELL``, then for the needs still unsettled ``WITNESSES_PER_CELL``, public,
+active offers that serve that municipality and are not full (a full offer is never good), most
+likely ones first. Each uncovered need is scored against the witnesses
 of its municipality and domains until one is good; every witness is one of the need's own
 candidates (it serves the need's municipality and covers one of its domains), so a good witness
 gives the verdict ``suggest_for_need`` gives. Which witnesses are fetched only decides how many
-needs the first round settles, never a verdict.
+needs the first rounds settle, never a verdict.
 
-The needs left over (gaps, mostly) are ranked in full in the second round, over ONE candidate pool
+The needs left over (gaps, mostly) are ranked in full in the last round, over ONE candidate pool
 for all of them: public offers covering any of their life domains that serve any of their
 municipalities, have a location in a bounding box around all their schools, or come to the
 family without naming a service area. Each need is ranked in Python over the part of the pool
@@ -46,7 +47,7 @@ shown as "< 5" to them (``shown_families``).
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -83,7 +84,9 @@ from welfare.models import Capacity, Location, Offer
 SMALL_COUNT = 5
 COVERING_COLLABORATION_STATUSES = PARTNER_STATUSES
 URGENCY_ORDER = {Urgency.HIGH: 0, Urgency.MEDIUM: 1, Urgency.LOW: 2}
-# Likely good partners fetched per municipality and life domain before ranking in full (module docstring).
+# Likely good partners fetched per municipality and life domain before ranking in full (module
+# docstring): a few first, more for the needs they leave unsettled.
+FIRST_WITNESSES_PER_CELL = 2
 WITNESSES_PER_CELL = 20
 
 
@@ -409,20 +412,42 @@ def _rank_all(needs: list[FamilyNeed], *, today: date, radius_km: float) -> dict
 
 def _witnessed(profiles: dict[int, NeedProfile], *, today: date) -> set[int]:
     """The needs (pks) for which one of the witnesses of their municipality and life domains is a
-    good (not weak) suggestion, scored as `rank` scores it."""
-    witnesses = sorted(to_profiles(_witness_pool(profiles.values())), key=_likely_first)
+    good (not weak) suggestion, scored as `rank` scores it.
+
+    In two rounds: the `FIRST_WITNESSES_PER_CELL` likeliest witnesses of every cell settle nearly
+    every need (at Flanders scale, 329 of Gent's 330 on the first witness tried); only the needs
+    left over fetch up to `WITNESSES_PER_CELL`, and score only the offers not tried on them yet."""
+    witnessed: set[int] = set()
+    tried: set[int] = set()  # every offer of a round was tried on every unsettled need of its cells
+    for per_cell in sorted({min(FIRST_WITNESSES_PER_CELL, WITNESSES_PER_CELL), WITNESSES_PER_CELL}):
+        unsettled = {pk: profile for pk, profile in profiles.items() if pk not in witnessed}
+        if not unsettled:
+            break
+        ids, more = _witness_ids(unsettled.values(), per_cell=per_cell)
+        new = [pk for pk in ids if pk not in tried]
+        if new:
+            witnesses = sorted(to_profiles(Offer.objects.filter(Ids(F("pk"), new))), key=_likely_first)
+            witnessed |= _settled(unsettled, witnesses, today=today)
+            tried.update(new)
+        if not more:
+            break  # no cell had more offers than this round fetched
+    return witnessed
+
+
+def _settled(profiles: dict[int, NeedProfile], witnesses: list[OfferProfile], *, today: date) -> set[int]:
+    """The needs of `profiles` for which one of `witnesses` in their cells is a good suggestion."""
     by_cell: dict[tuple[int, str | None], list[OfferProfile]] = defaultdict(list)
     for offer in witnesses:
         for municipality_id in offer.service_area:
             by_cell[(municipality_id, None)].append(offer)
             for slug in offer.life_domains:
                 by_cell[(municipality_id, slug)].append(offer)
-    witnessed = set()
+    settled = set()
     for pk, profile in profiles.items():
         cells = [(profile.municipality_id, slug) for slug in profile.life_domains] or [(profile.municipality_id, None)]
         tried: set[int] = set()
         for cell in cells:
-            if pk in witnessed:
+            if pk in settled:
                 break
             for offer in by_cell.get(cell, ()):
                 if offer.offer_id in tried:
@@ -430,9 +455,9 @@ def _witnessed(profiles: dict[int, NeedProfile], *, today: date) -> set[int]:
                 tried.add(offer.offer_id)
                 suggestion = score_offer(profile, offer, today=today, stale_after_days=settings.OFFER_STALE_AFTER_DAYS)
                 if suggestion is not None and not suggestion.weak:
-                    witnessed.add(pk)
+                    settled.add(pk)
                     break
-    return witnessed
+    return settled
 
 
 def _likely_first(offer: OfferProfile) -> tuple:
@@ -441,10 +466,11 @@ def _likely_first(offer: OfferProfile) -> tuple:
     return (offer.capacity != Capacity.OPEN, -confirmed, offer.offer_id)
 
 
-def _witness_pool(profiles: Iterable[NeedProfile]) -> QuerySet[Offer]:
-    """At most `WITNESSES_PER_CELL` offers per municipality and life domain of the needs: public,
+def _witness_ids(profiles: Iterable[NeedProfile], *, per_cell: int) -> tuple[list[int], bool]:
+    """The ids of at most `per_cell` offers per municipality and life domain of the needs: public,
     not full, serving the municipality, covering the domain (any domain for a need without one),
-    room available and recently confirmed first. Fetched in one query with the offers' rows."""
+    room available and recently confirmed first; and whether a cell may hold more (it gave
+    `per_cell`)."""
     profiles = list(profiles)
     municipality_ids = {p.municipality_id for p in profiles if p.municipality_id is not None}
     rows = Offer.service_area.through.objects.filter(
@@ -464,9 +490,11 @@ def _witness_pool(profiles: Iterable[NeedProfile]) -> QuerySet[Offer]:
                 F("offer_id").asc(),
             ],
         )
-    ).filter(position__lte=WITNESSES_PER_CELL)
+    ).filter(position__lte=per_cell)
     # The ids first (a few hundred at most): as a subquery, PostgreSQL read every offer to join them.
-    return Offer.objects.filter(Ids(F("pk"), sorted(set(rows.values_list("offer_id", flat=True)))))
+    found = list(rows.values_list("municipality_id", "offer__life_domains", "offer_id"))
+    per = Counter((municipality_id, domain_id) for municipality_id, domain_id, _pk in found)
+    return sorted({pk for _m, _d, pk in found}), any(n >= per_cell for n in per.values())
 
 
 def _rank_in_full(needs: list[FamilyNeed], profiles: dict[int, NeedProfile], *, today: date, radius_km: float) -> dict:

@@ -265,8 +265,9 @@ def make_offer(spec):
     offers=st.lists(offers_st, max_size=8),
     needs=st.lists(needs_st, min_size=1, max_size=6),
     witnesses=st.sampled_from([1, 2, gaps.WITNESSES_PER_CELL]),
+    first=st.sampled_from([1, 2]),
 )
-def test_the_report_gives_every_need_the_verdict_matching_gives_it_alone(school, offers, needs, witnesses):
+def test_the_report_gives_every_need_the_verdict_matching_gives_it_alone(school, offers, needs, witnesses, first):
     """Settling most needs on a few likely offers (witnesses) never changes a verdict, however few
     witnesses are fetched; a gap keeps the best weak suggestion and the count of ranking it in full."""
     with transaction.atomic():
@@ -288,7 +289,10 @@ def test_the_report_gives_every_need_the_verdict_matching_gives_it_alone(school,
             )
             need.home_languages.set([factories.language(code) for code in spec["languages"]])
             saved.append(need)
-        with mock.patch.object(gaps, "WITNESSES_PER_CELL", witnesses):
+        with (
+            mock.patch.object(gaps, "WITNESSES_PER_CELL", witnesses),
+            mock.patch.object(gaps, "FIRST_WITNESSES_PER_CELL", first),
+        ):
             verdicts = {v.need.pk: v for v in gap_report(needs=FamilyNeed.objects.all()).verdicts}
         for need in saved:
             alone = suggest_for_need(need, limit=None)
