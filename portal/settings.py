@@ -166,7 +166,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # queries take milliseconds, less than starting the workers costs (the dashboard's witness
     # query took 15 ms with two workers, 9.5 without), and under load they would take the cores
     # other requests wait for. A DATABASE_URL that sets ?options=… keeps its own.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off -c random_page_cost=1.1 -c max_parallel_workers_per_gather=0")
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "options", "-c jit=off -c random_page_cost=1.1 -c max_parallel_workers_per_gather=0"
+    )
     # QuerySet.iterator() (the forms' model choices, the account export) fetches in one round trip
     # instead of DECLARE, FETCH and CLOSE on a server-side cursor; PgBouncer's transaction mode
     # needs it too (docs/scaling.md). Nothing here iterates over more rows than fit in memory.
