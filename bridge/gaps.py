@@ -23,10 +23,10 @@ report of a city cost seconds. A single good partner settles the verdict (matcha
 rounds fetch a few *witnesses*: for every municipality and life domain of the needs, at most
 ``FIRST_WITNESSES_PER_CELL``, then for the needs still unsettled ``WITNESSES_PER_CELL``, public,
 active offers that serve that municipality and are not full (a full offer is never good), most
-likely ones first. Each uncovered need is scored against the witnesses
-of its municipality and domains until one is good; every witness is one of the need's own
-candidates (it serves the need's municipality and covers one of its domains), so a good witness
-gives the verdict ``suggest_for_need`` gives. Which witnesses are fetched only decides how many
+likely ones first. Each uncovered need is scored against the witnesses of its municipality and
+domains until one is good; every witness is one of the need's own candidates (it serves the need's
+municipality and covers one of its domains), so a good witness gives the verdict
+``suggest_for_need`` gives. Which witnesses are fetched only decides how many
 needs the first rounds settle, never a verdict.
 
 The needs left over (gaps, mostly) are ranked in full in the last round, over ONE candidate pool
