@@ -177,8 +177,7 @@ def suggest_for_need(
     radius_km: float = DEFAULT_RADIUS_KM,
 ) -> MatchResult:
     """The suggestions for a saved need; the caller decides who may see them."""
-    profile = need_profile(need)
-    return suggest(profile, limit=limit, today=today, radius_km=radius_km, known=_names_of(need, profile))
+    return suggest(need_profile(need), limit=limit, today=today, radius_km=radius_km, known=_names_of(need))
 
 
 @dataclass(frozen=True)
@@ -210,7 +209,7 @@ def _known_names(need: NeedProfile) -> KnownNames:
     )
 
 
-def _names_of(need: FamilyNeed, profile: NeedProfile) -> KnownNames | None:
+def _names_of(need: FamilyNeed) -> KnownNames | None:
     """The names from what the page already loaded (prefetched domains and languages, the school's
     municipality): three queries fewer. None when they were not loaded."""
     prefetched = getattr(need, "_prefetched_objects_cache", {})
@@ -220,7 +219,7 @@ def _names_of(need: FamilyNeed, profile: NeedProfile) -> KnownNames | None:
         return None
     return KnownNames(
         domains=[(domain.pk, domain.slug, domain.name) for domain in need.life_domains.all()],
-        municipality_names={municipality.pk: municipality.name_nl} if profile.municipality_id is not None else {},
+        municipality_names={municipality.pk: municipality.name_nl},
         language_names={language.code: language.name_nl for language in need.home_languages.all()},
     )
 
