@@ -11,7 +11,7 @@ from django.http import Http404
 
 from families.models import FamilyNeed
 from portal.access import require
-from schools.access import access_from, get_school_for, schools_with_needs_visible_to, with_access
+from schools.access import get_school_for, school_access, schools_with_needs_visible_to
 from schools.models import School
 
 
@@ -25,21 +25,15 @@ def needs_visible_to(user) -> QuerySet[FamilyNeed]:
 
 
 def get_need_for(user, pk: int, *, write: bool = False) -> FamilyNeed:
-    """One need with `need.access` (the user's SchoolAccess to its school) set, in one query.
+    """One need with `need.access` (the user's SchoolAccess to its school) set.
 
     404 when the user has nothing to do with the school, 403 when they know the school but may
     not read its needs (pending members) or, with `write`, may read but not change them.
     """
-    need = (
-        with_access(
-            FamilyNeed.objects.select_related("school", "school__municipality", "created_by"), user, "school_id"
-        )
-        .filter(pk=pk)
-        .first()
-    )
+    need = FamilyNeed.objects.select_related("school", "school__municipality", "created_by").filter(pk=pk).first()
     if need is None:
         raise Http404
-    need.access = access_from(need, user)
+    need.access = school_access(user, need.school_id)
     require(need.access.can_view, visible=False)
     require(need.access.can_view_needs)
     if write:

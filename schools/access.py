@@ -4,8 +4,10 @@ A school's page and the needs it states are not public. They are for the people 
 with the school: its members, the CLB that guides it (bridge.CLBSchool), the bridge figures who
 serve it, and moderators. Everyone else is told the page does not exist (404).
 
-The user's relation to a school is worked out in the same query that fetches the school (or a
-need of it), so a page costs the same number of queries for every kind of visitor. Reverse
+For a list of schools (or of their needs) the user's relation to each is worked out in the same
+query that fetches them (`with_access`), so a list costs the same number of queries whoever looks.
+For one school (or one need of it) `school_access` asks a small query or two instead: annotating
+the object's own query with the relation took longer to build and plan than those. Reverse
 relations (`clb_assignment`, `bridge_figures`) are read through the ORM: `schools` never
 imports `bridge`.
 """
@@ -97,6 +99,33 @@ def access_from(annotated, user) -> SchoolAccess:
     return SchoolAccess(relation=relation, moderator=moderator)
 
 
+def school_access(user, school_id: int) -> SchoolAccess:
+    """The user's access to one school: what `access_from` reads from `access_annotations`, in one
+    query for a member of the school (their live membership: a user has at most one), two or three
+    for anyone else (do they serve the school as a bridge figure, does their CLB guide it)."""
+    if not user.is_authenticated:
+        return SchoolAccess()
+    moderator = bool(user.is_moderator)
+    status = clb_id = None
+    membership = Membership.objects.live().filter(user=user).values_list("status", "role", "school_id", "clb_id")
+    for live_status, role, member_of, clb in membership[:1]:
+        if member_of == school_id:
+            if live_status == MembershipStatus.APPROVED:
+                relation = "admin" if role == MembershipRole.ADMIN else "member"
+                return SchoolAccess(relation=relation, moderator=moderator)
+            status = live_status
+        elif clb is not None and live_status == MembershipStatus.APPROVED:
+            clb_id = clb
+    school = School.objects.filter(pk=school_id)
+    if school.filter(bridge_figures__user=user).exists():
+        relation = "bridge_figure"
+    elif clb_id is not None and school.filter(clb_assignment__clb_id=clb_id).exists():
+        relation = "clb"
+    else:
+        relation = "pending" if status == MembershipStatus.PENDING else ""
+    return SchoolAccess(relation=relation, moderator=moderator)
+
+
 def with_access(queryset: QuerySet, user, school_ref: str = "pk") -> QuerySet:
     if not user.is_authenticated:
         return queryset
@@ -107,14 +136,14 @@ def get_school_for(user, pk: int, *, write: bool = False) -> School:
     """The school with `school.access` set; 404 for outsiders, 403 when `write` and the user may
     see the school but not change its profile (members, pending members, CLB, bridge figures)."""
     school = (
-        with_access(School.objects.select_related("municipality"), user)
+        School.objects.select_related("municipality")
         .annotate(clb_name=F("clb_assignment__clb__name"))
         .filter(pk=pk)
         .first()
     )
     if school is None:
         raise Http404
-    school.access = access_from(school, user)
+    school.access = school_access(user, school.pk)
     require(school.access.can_view, visible=False)
     if write:
         require(school.access.can_edit_profile)
