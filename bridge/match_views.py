@@ -6,6 +6,7 @@ request); the workflow itself is bridge.services. Suggestions come from bridge.c
 fixed number of queries, whatever the number of offers.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,7 +18,9 @@ from django.core.paginator import Paginator
 from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import get_template
 from django.urls import NoReverseMatch, reverse
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -60,6 +63,7 @@ class Card:
     live_request: MatchRequest | None = None
     earlier_request: MatchRequest | None = None
     form: AskPartnerForm | None = None
+    form_fields: SafeString | None = None  # the unbound form's fields, rendered once per page
 
     @property
     def offer(self):
@@ -158,8 +162,22 @@ def _can_ask(need: FamilyNeed) -> bool:
     return need.status == NeedStatus.OPEN and need.access.can_view_needs
 
 
-def _ask_form(need: FamilyNeed, offer_id: int, data=None) -> AskPartnerForm:
+def _ask_form(need: FamilyNeed, offer_id: int | str, data=None) -> AskPartnerForm:
     return AskPartnerForm(data, on_behalf=_on_behalf(need), auto_id=f"ask-{offer_id}-%s")
+
+
+# Stands for the offer id in the ask form's ids while its fields are rendered once for every card.
+_ANY_OFFER = "offer-id-placeholder"
+
+
+def _unbound_ask_fields(need: FamilyNeed) -> Callable[[int], SafeString]:
+    """The fields of an unbound ask form for one offer. They differ between cards only in the offer
+    id in their ids, so they are rendered once and given each card's id: ten forms rendered one by
+    one took an eighth of the page."""
+    form = _ask_form(need, _ANY_OFFER)
+    html = get_template("bridge/match/_suggestion.html#ask-fields").render({"form": form})
+    placeholder = f"ask-{_ANY_OFFER}-"
+    return lambda offer_id: mark_safe(html.replace(placeholder, f"ask-{offer_id}-"))  # noqa: S308 - rendered by the template
 
 
 def _matches_page(
@@ -185,6 +203,7 @@ def _matches_page(
             earlier.setdefault(match_request.offer_id, match_request)
 
     can_ask = _can_ask(need)
+    ask_fields = _unbound_ask_fields(need) if can_ask else None
     for card in cards:
         card.live_request = live.get(card.offer.offer_id)
         card.earlier_request = earlier.get(card.offer.offer_id)
@@ -193,6 +212,7 @@ def _matches_page(
                 card.form = bound_form
             else:
                 card.form = _ask_form(need, card.offer.offer_id)
+                card.form_fields = ask_fields(card.offer.offer_id)
 
     context = {
         "need": need,

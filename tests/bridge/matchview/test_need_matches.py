@@ -161,6 +161,23 @@ def test_school_member_does_not_see_the_agreement_checkbox(en_client, school_coo
     assert "The school agreed to this request" not in page
 
 
+def test_each_partners_form_fields_carry_that_partners_ids(en_client, clb_broker, school, need):
+    broker_for(clb_broker, school)
+    offers = [nearby_offer(name=f"Huiswerkklas {n}", distance_deg=0.001 * n) for n in range(3)]
+    en_client.force_login(clb_broker)
+
+    page = en_client.get(url(need)).content.decode()
+
+    for offer in offers:
+        card = card_html(page, offer)
+        for field in ("message", "school_agreed"):
+            assert f'<label for="ask-{offer.pk}-{field}">' in card
+            assert f'id="ask-{offer.pk}-{field}"' in card
+            assert f'aria-describedby="ask-{offer.pk}-{field}_helptext"' in card
+        assert card.count('id="ask-') == card.count(f'id="ask-{offer.pk}-')
+    assert "offer-id-placeholder" not in page
+
+
 @pytest.mark.parametrize("persona", ["bridge_figure", "moderator"])
 def test_bridge_figure_and_moderator_see_the_partners(request, client, need, persona):
     nearby_offer(name="Huiswerkklas De Brug")
