@@ -62,8 +62,8 @@ class Card:
     nearest: Point | None
     live_request: MatchRequest | None = None
     earlier_request: MatchRequest | None = None
-    form: AskPartnerForm | None = None
-    form_fields: SafeString | None = None  # the unbound form's fields, rendered once per page
+    form: AskPartnerForm | None = None  # the bound form after a failed request, else the page's one unbound form
+    form_fields: SafeString | None = None  # the unbound form's fields with this card's ids
 
     @property
     def offer(self):
@@ -170,14 +170,14 @@ def _ask_form(need: FamilyNeed, offer_id: int | str, data=None) -> AskPartnerFor
 _ANY_OFFER = "offer-id-placeholder"
 
 
-def _unbound_ask_fields(need: FamilyNeed) -> Callable[[int], SafeString]:
-    """The fields of an unbound ask form for one offer. They differ between cards only in the offer
-    id in their ids, so they are rendered once and given each card's id: ten forms rendered one by
-    one took an eighth of the page."""
+def _unbound_ask_form(need: FamilyNeed) -> tuple[AskPartnerForm, Callable[[int], SafeString]]:
+    """The page's one unbound ask form, and its fields for one offer. The fields differ between
+    cards only in the offer id in their ids, so they are rendered once and given each card's id:
+    ten forms built and rendered one by one took an eighth of the page."""
     form = _ask_form(need, _ANY_OFFER)
     html = get_template("bridge/match/_suggestion.html#ask-fields").render({"form": form})
     placeholder = f"ask-{_ANY_OFFER}-"
-    return lambda offer_id: mark_safe(html.replace(placeholder, f"ask-{offer_id}-"))  # noqa: S308 - rendered by the template
+    return form, lambda offer_id: mark_safe(html.replace(placeholder, f"ask-{offer_id}-"))  # noqa: S308 - rendered by the template
 
 
 def _matches_page(
@@ -203,7 +203,7 @@ def _matches_page(
             earlier.setdefault(match_request.offer_id, match_request)
 
     can_ask = _can_ask(need)
-    ask_fields = _unbound_ask_fields(need) if can_ask else None
+    unbound_form, ask_fields = _unbound_ask_form(need) if can_ask else (None, None)
     for card in cards:
         card.live_request = live.get(card.offer.offer_id)
         card.earlier_request = earlier.get(card.offer.offer_id)
@@ -211,7 +211,7 @@ def _matches_page(
             if bound_form is not None and asked_offer is not None and asked_offer.pk == card.offer.offer_id:
                 card.form = bound_form
             else:
-                card.form = _ask_form(need, card.offer.offer_id)
+                card.form = unbound_form
                 card.form_fields = ask_fields(card.offer.offer_id)
 
     context = {

@@ -2,11 +2,12 @@
 
 from dataclasses import dataclass
 
+from django.db.models import Exists
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import Membership
+from portal.models import Membership, User
 
 ROLE_LABELS = {
     "school": _("School coordinator"),
@@ -41,8 +42,10 @@ def role_for(user) -> Role:
     # Without select_related: joining the four kinds of place made PostgreSQL plan a five-table
     # join on every signed-in page (about 1 ms); the one place set is read by primary key when
     # the page shows it (`Role.entity`).
-    membership = Membership.objects.live().filter(user=user).first()
-    if hasattr(user, "bridge_figure"):
+    # Whether they are a bridge figure comes with the membership, when they have one.
+    is_bridge_figure = Exists(User.objects.filter(pk=user.pk, bridge_figure__isnull=False))
+    membership = Membership.objects.live().filter(user=user).annotate(is_bridge_figure=is_bridge_figure).first()
+    if membership.is_bridge_figure if membership else hasattr(user, "bridge_figure"):
         return Role("bridge_figure", membership)
     if membership and membership.is_approved:
         return Role(membership.kind, membership)

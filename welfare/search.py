@@ -46,6 +46,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
 from portal.lookups import Ids
@@ -123,16 +124,31 @@ def _search_postgres(queryset: QuerySet[Offer], text: str) -> QuerySet[Offer]:
     # One UNION of the ways to match, not ORed IN-subqueries: with the OR, PostgreSQL tests every
     # offer against each hashed list (a scan of all 30,000 at Flanders scale). The matching ids
     # once, here: the paginator's count and the page query then look them up by key.
-    ids = [row["pk"] for row in own_text.union(offers.filter(organisation__in=organisations).values("pk")).order_by()]
+    by_name = offers.filter(organisation__in=organisations).values("pk").annotate(by_organisation=Value(True))
+    rows = own_text.annotate(by_organisation=Value(False)).union(by_name).order_by()
+    ids, by_organisation = set(), set()
+    for row in rows:
+        ids.add(row["pk"])
+        if row["by_organisation"]:
+            by_organisation.add(row["pk"])
     if not ids:
         # Names like the words as typed only when the words themselves find nothing: a typo still
         # finds its offer, and a word spelled right is not drowned in names that merely look
         # alike ("Budgetbegeleiding Huldenberg" for huiswerkbegeleiding). It is also the dear
         # part: the trigram index gives candidates that every one must be checked.
         ids = list(offers.filter(name__trigram_word_similar=text).values_list("pk", flat=True))
+    # The organisation's name ranks only the offers found by it: for any other the query does not
+    # match that name, and its rank is nil. Ranking every name cost a vector per offer.
+    # A nil of ts_rank's type (real), so that the sums stay what they were.
+    nil = RawSQL("CAST(0 AS real)", (), output_field=FloatField())
+    organisation_rank = SearchRank(SearchVector("organisation__name", weight="A", config="dutch"), query)
+    if by_organisation:
+        organisation_rank = Case(When(Ids(F("pk"), by_organisation), then=organisation_rank), default=nil)
+    else:
+        organisation_rank = nil
     return queryset.filter(Ids(F("pk"), ids)).annotate(
         relevance=SearchRank(StoredVector(F("pk")), query)
-        + SearchRank(SearchVector("organisation__name", weight="A", config="dutch"), query)
+        + organisation_rank
         + TrigramWordSimilarity(Value(text), "name")
     )
 
