@@ -137,10 +137,10 @@ def test_dashboard_query_count_does_not_grow_with_offers(
     client.force_login(welfare_worker)
     client.get(dashboard(organisation))  # warm caches that are not per request (content types, …)
 
-    # session, user, role (membership + bridge figure, then its organisation for the header),
+    # session, user, role (membership with whether a bridge figure, then its organisation for the header),
     # organisation, membership check,
     # summary, page count, offers, their life domains, locations
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         response = client.get(dashboard(organisation))
 
     assert response.status_code == 200
