@@ -137,9 +137,9 @@ def _search_postgres(queryset: QuerySet[Offer], text: str) -> QuerySet[Offer]:
         # alike ("Budgetbegeleiding Huldenberg" for huiswerkbegeleiding). It is also the dear
         # part: the trigram index gives candidates that every one must be checked.
         ids = list(offers.filter(name__trigram_word_similar=text).values_list("pk", flat=True))
-    # The organisation's name ranks only the offers found by it: for any other the query does not
-    # match that name, and its rank is nil. Ranking every name cost a vector per offer.
-    # A nil of ts_rank's type (real), so that the sums stay what they were.
+    # The organisation's name ranks only the offers it found: for any other offer the query does
+    # not match that name, and ts_rank gives next to nothing there (1e-20 for part of an AND), at
+    # the cost of a vector per offer. The nil is of ts_rank's type (real), so the sums stay as they were.
     nil = RawSQL("CAST(0 AS real)", (), output_field=FloatField())
     organisation_rank = SearchRank(SearchVector("organisation__name", weight="A", config="dutch"), query)
     if by_organisation:
