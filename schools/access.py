@@ -12,6 +12,7 @@ relations (`clb_assignment`, `bridge_figures`) are read through the ORM: `school
 imports `bridge`.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
@@ -84,19 +85,27 @@ def access_from(annotated, user) -> SchoolAccess:
     moderator = bool(user.is_authenticated and user.is_moderator)
     if not user.is_authenticated:
         return SchoolAccess()
-    status = getattr(annotated, "viewer_membership_status", None)
-    role = getattr(annotated, "viewer_membership_role", None)
-    if status == MembershipStatus.APPROVED:
-        relation = "admin" if role == MembershipRole.ADMIN else "member"
-    elif getattr(annotated, "viewer_is_bridge_figure", False):
-        relation = "bridge_figure"
-    elif getattr(annotated, "viewer_is_clb", False):
-        relation = "clb"
-    elif status == MembershipStatus.PENDING:
-        relation = "pending"
-    else:
-        relation = ""
+    relation = _relation(
+        getattr(annotated, "viewer_membership_status", None),
+        getattr(annotated, "viewer_membership_role", None),
+        is_bridge_figure=lambda: getattr(annotated, "viewer_is_bridge_figure", False),
+        is_clb=lambda: getattr(annotated, "viewer_is_clb", False),
+    )
     return SchoolAccess(relation=relation, moderator=moderator)
+
+
+def _relation(status, role, *, is_bridge_figure: Callable[[], bool], is_clb: Callable[[], bool]) -> str:
+    """The strongest tie (`SchoolAccess.relation`) from the user's live membership of the school
+    (its status and role, or None): an approved membership, then serving the school as a bridge
+    figure, then guiding it as CLB staff, then a pending membership. The two ties are asked only
+    when needed (`school_access` asks the database)."""
+    if status == MembershipStatus.APPROVED:
+        return "admin" if role == MembershipRole.ADMIN else "member"
+    if is_bridge_figure():
+        return "bridge_figure"
+    if is_clb():
+        return "clb"
+    return "pending" if status == MembershipStatus.PENDING else ""
 
 
 def school_access(user, school_id: int) -> SchoolAccess:
@@ -105,25 +114,21 @@ def school_access(user, school_id: int) -> SchoolAccess:
     for anyone else (do they serve the school as a bridge figure, does their CLB guide it)."""
     if not user.is_authenticated:
         return SchoolAccess()
-    moderator = bool(user.is_moderator)
-    status = clb_id = None
+    status = role = clb_id = None
     membership = Membership.objects.live().filter(user=user).values_list("status", "role", "school_id", "clb_id")
-    for live_status, role, member_of, clb in membership[:1]:
+    for live_status, live_role, member_of, clb in membership[:1]:
         if member_of == school_id:
-            if live_status == MembershipStatus.APPROVED:
-                relation = "admin" if role == MembershipRole.ADMIN else "member"
-                return SchoolAccess(relation=relation, moderator=moderator)
-            status = live_status
+            status, role = live_status, live_role
         elif clb is not None and live_status == MembershipStatus.APPROVED:
             clb_id = clb
     school = School.objects.filter(pk=school_id)
-    if school.filter(bridge_figures__user=user).exists():
-        relation = "bridge_figure"
-    elif clb_id is not None and school.filter(clb_assignment__clb_id=clb_id).exists():
-        relation = "clb"
-    else:
-        relation = "pending" if status == MembershipStatus.PENDING else ""
-    return SchoolAccess(relation=relation, moderator=moderator)
+    relation = _relation(
+        status,
+        role,
+        is_bridge_figure=lambda: school.filter(bridge_figures__user=user).exists(),
+        is_clb=lambda: clb_id is not None and school.filter(clb_assignment__clb_id=clb_id).exists(),
+    )
+    return SchoolAccess(relation=relation, moderator=bool(user.is_moderator))
 
 
 def with_access(queryset: QuerySet, user, school_ref: str = "pk") -> QuerySet:
