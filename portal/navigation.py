@@ -35,11 +35,12 @@ def main_nav(request: HttpRequest, role: Role) -> list[NavLink]:
         links += _role_links(role)
     if user.is_staff:
         links.append(("/beheer/", pgettext("site navigation", "Admin"), ""))
-    path = request.path
-    return [
-        NavLink(url, label, bool(prefix) and (path == "/" if prefix == "/" else path.startswith(prefix)))
-        for url, label, prefix in links
-    ]
+    return [NavLink(url, label, bool(prefix) and is_current(request.path, prefix)) for url, label, prefix in links]
+
+
+def is_current(path: str, prefix: str) -> bool:
+    """Is the visitor at `path` in the section whose pages start with `prefix`? ("/": home only.)"""
+    return path == "/" if prefix == "/" else path.startswith(prefix)
 
 
 def _role_links(role: Role) -> list[tuple[str, str, str]]:

@@ -9,6 +9,8 @@ from django.urls import NoReverseMatch, resolve, reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from portal.navigation import is_current
+
 register = template.Library()
 
 ICON_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -73,8 +75,7 @@ def nav_current(context, prefix: str) -> SafeString:
     """' aria-current="page"' on the navigation link of the section the visitor is in."""
     request = context.get("request")
     path = getattr(request, "path", "") or ""
-    current = path == "/" if prefix == "/" else path.startswith(prefix)
-    return mark_safe(' aria-current="page"' if current else "")
+    return mark_safe(' aria-current="page"' if is_current(path, prefix) else "")
 
 
 @lru_cache(maxsize=1)
